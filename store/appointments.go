@@ -1,0 +1,74 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+const appointmentColumns = `a.id, a.patient_id, a.external_id, a.clinic, a.specialty, a.clinician, a.site_id, a.starts_at,
+	a.ends_at, a.kind, a.video_link, a.status, a.bring, a.instructions, a.previous_appointment_id, a.sequence,
+	a.responded_at, a.status_changed_at, a.created_at, a.updated_at,
+	s.name AS site_name, s.address AS site_address, s.postcode AS site_postcode`
+
+var (
+	qCreateAppointment = q(`INSERT INTO appointments (patient_id, external_id, clinic, specialty, clinician, site_id,
+		starts_at, ends_at, kind, video_link, status, bring, instructions, previous_appointment_id, sequence,
+		created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`)
+	qAppointment = q(`SELECT ` + appointmentColumns + ` FROM appointments a LEFT JOIN sites s ON s.id = a.site_id WHERE a.id = ?`)
+	qUpcoming    = q(`SELECT ` + appointmentColumns + ` FROM appointments a LEFT JOIN sites s ON s.id = a.site_id
+		WHERE a.patient_id = ? AND a.ends_at >= ? ORDER BY a.starts_at, a.id`)
+	qPast = q(`SELECT ` + appointmentColumns + ` FROM appointments a LEFT JOIN sites s ON s.id = a.site_id
+		WHERE a.patient_id = ? AND a.ends_at < ? AND a.ends_at >= ? ORDER BY a.starts_at DESC, a.id DESC`)
+)
+
+// CreateAppointment inserts a and sets its ID. A PAS id already in use gives ErrConflict.
+func (q Queries) CreateAppointment(ctx context.Context, a *Appointment) error {
+	now := time.Now().UTC()
+	if a.CreatedAt.IsZero() {
+		a.CreatedAt, a.UpdatedAt = now, now
+	}
+	if a.Status == "" {
+		a.Status = StatusBooked
+	}
+	if a.Kind == "" {
+		a.Kind = "in_person"
+	}
+	err := q.get(ctx, &a.ID, qCreateAppointment, a.PatientID, a.ExternalID, a.Clinic, a.Specialty, a.Clinician, a.SiteID,
+		a.StartsAt.UTC(), a.EndsAt.UTC(), a.Kind, a.VideoLink, a.Status, a.Bring, a.Instructions, a.PreviousAppointmentID,
+		a.Sequence, a.CreatedAt, a.UpdatedAt)
+	if isUniqueViolation(err) {
+		return fmt.Errorf("store: appointment %s: %w", a.ExternalID, ErrConflict)
+	}
+	if err != nil {
+		return fmt.Errorf("store: create appointment: %w", err)
+	}
+	return nil
+}
+
+// Appointment returns the appointment with this id, with its site's name and address.
+func (q Queries) Appointment(ctx context.Context, id int64) (Appointment, error) {
+	var a Appointment
+	if err := q.get(ctx, &a, qAppointment, id); err != nil {
+		return a, notFound(err, "appointment", id)
+	}
+	return a, nil
+}
+
+// UpcomingAppointments returns a patient's appointments that have not ended by now, soonest first.
+func (q Queries) UpcomingAppointments(ctx context.Context, patientID int64, now time.Time) ([]Appointment, error) {
+	var as []Appointment
+	if err := q.sel(ctx, &as, qUpcoming, patientID, now.UTC()); err != nil {
+		return nil, fmt.Errorf("store: upcoming appointments of %d: %w", patientID, err)
+	}
+	return as, nil
+}
+
+// PastAppointments returns a patient's appointments that ended between since and now, latest first.
+func (q Queries) PastAppointments(ctx context.Context, patientID int64, now, since time.Time) ([]Appointment, error) {
+	var as []Appointment
+	if err := q.sel(ctx, &as, qPast, patientID, now.UTC(), since.UTC()); err != nil {
+		return nil, fmt.Errorf("store: past appointments of %d: %w", patientID, err)
+	}
+	return as, nil
+}

@@ -1,0 +1,58 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+const letterColumns = `id, patient_id, appointment_id, title, created_at, first_viewed_at, posted_at`
+
+var (
+	qCreateLetter  = q(`INSERT INTO letters (patient_id, appointment_id, title, created_at) VALUES (?, ?, ?, ?) RETURNING id`)
+	qAddLetterFile = q(`INSERT INTO letter_files (letter_id, filename, content_type, data) VALUES (?, ?, ?, ?)`)
+	qLetter        = q(`SELECT ` + letterColumns + ` FROM letters WHERE id = ?`)
+	qLetters       = q(`SELECT ` + letterColumns + ` FROM letters WHERE patient_id = ? ORDER BY created_at DESC, id DESC`)
+	qLetterFile    = q(`SELECT letter_id, filename, content_type, data FROM letter_files WHERE letter_id = ?`)
+)
+
+// CreateLetter inserts a letter with its document and sets its ID.
+func (q Queries) CreateLetter(ctx context.Context, l *Letter, file LetterFile) error {
+	if l.CreatedAt.IsZero() {
+		l.CreatedAt = time.Now().UTC()
+	}
+	if err := q.get(ctx, &l.ID, qCreateLetter, l.PatientID, l.AppointmentID, l.Title, l.CreatedAt.UTC()); err != nil {
+		return fmt.Errorf("store: create letter: %w", err)
+	}
+	if _, err := q.exec(ctx, qAddLetterFile, l.ID, file.Filename, file.ContentType, file.Data); err != nil {
+		return fmt.Errorf("store: letter %d file: %w", l.ID, err)
+	}
+	return nil
+}
+
+// Letter returns one letter without its document.
+func (q Queries) Letter(ctx context.Context, id int64) (Letter, error) {
+	var l Letter
+	if err := q.get(ctx, &l, qLetter, id); err != nil {
+		return l, notFound(err, "letter", id)
+	}
+	return l, nil
+}
+
+// LettersForPatient lists a patient's letters, newest first, without documents.
+func (q Queries) LettersForPatient(ctx context.Context, patientID int64) ([]Letter, error) {
+	var ls []Letter
+	if err := q.sel(ctx, &ls, qLetters, patientID); err != nil {
+		return nil, fmt.Errorf("store: letters of %d: %w", patientID, err)
+	}
+	return ls, nil
+}
+
+// LetterFile returns a letter's document.
+func (q Queries) LetterFile(ctx context.Context, letterID int64) (LetterFile, error) {
+	var f LetterFile
+	if err := q.get(ctx, &f, qLetterFile, letterID); err != nil {
+		return f, notFound(err, "letter file", letterID)
+	}
+	return f, nil
+}

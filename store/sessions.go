@@ -1,0 +1,73 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+)
+
+// Session is a server-side session of a patient (or of someone signing in) or of a staff member.
+// ID is a hash of the secret the browser holds, never the secret itself.
+type Session struct {
+	ID         string        `db:"id"`
+	Kind       string        `db:"kind"`
+	PatientID  sql.NullInt64 `db:"patient_id"`
+	StaffID    sql.NullInt64 `db:"staff_id"`
+	Data       string        `db:"data"`
+	CreatedAt  time.Time     `db:"created_at"`
+	LastSeenAt time.Time     `db:"last_seen_at"`
+	ExpiresAt  time.Time     `db:"expires_at"`
+}
+
+var (
+	qCreateSession = q(`INSERT INTO sessions (id, kind, patient_id, staff_id, data, created_at, last_seen_at, expires_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
+	qSession               = q(`SELECT id, kind, patient_id, staff_id, data, created_at, last_seen_at, expires_at FROM sessions WHERE id = ?`)
+	qUpdateSession         = q(`UPDATE sessions SET patient_id = ?, staff_id = ?, data = ?, last_seen_at = ?, expires_at = ? WHERE id = ?`)
+	qDeleteSession         = q(`DELETE FROM sessions WHERE id = ?`)
+	qDeleteExpiredSessions = q(`DELETE FROM sessions WHERE expires_at < ?`)
+)
+
+// CreateSession stores a new session.
+func (q Queries) CreateSession(ctx context.Context, s Session) error {
+	if _, err := q.exec(ctx, qCreateSession, s.ID, s.Kind, s.PatientID, s.StaffID, s.Data, s.CreatedAt.UTC(),
+		s.LastSeenAt.UTC(), s.ExpiresAt.UTC()); err != nil {
+		return fmt.Errorf("store: create session: %w", err)
+	}
+	return nil
+}
+
+// Session returns one session by its hashed id.
+func (q Queries) Session(ctx context.Context, id string) (Session, error) {
+	var s Session
+	if err := q.get(ctx, &s, qSession, id); err != nil {
+		return s, notFound(err, "session", "")
+	}
+	return s, nil
+}
+
+// UpdateSession saves a session's owner, data and times.
+func (q Queries) UpdateSession(ctx context.Context, s Session) error {
+	if _, err := q.exec(ctx, qUpdateSession, s.PatientID, s.StaffID, s.Data, s.LastSeenAt.UTC(), s.ExpiresAt.UTC(), s.ID); err != nil {
+		return fmt.Errorf("store: update session: %w", err)
+	}
+	return nil
+}
+
+// DeleteSession ends a session.
+func (q Queries) DeleteSession(ctx context.Context, id string) error {
+	if _, err := q.exec(ctx, qDeleteSession, id); err != nil {
+		return fmt.Errorf("store: delete session: %w", err)
+	}
+	return nil
+}
+
+// DeleteExpiredSessions removes sessions past their expiry and returns how many went.
+func (q Queries) DeleteExpiredSessions(ctx context.Context, now time.Time) (int64, error) {
+	n, err := q.exec(ctx, qDeleteExpiredSessions, now.UTC())
+	if err != nil {
+		return 0, fmt.Errorf("store: delete expired sessions: %w", err)
+	}
+	return n, nil
+}
