@@ -1,0 +1,48 @@
+package handlers
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/patienthub/patienthub/assets"
+)
+
+// routes is the one route table. Each group's guard is beside it, so who can reach patient data
+// is read here.
+func (s *Server) routes(e *echo.Echo) {
+	// Public, no session, no CSRF.
+	e.GET("/healthz", s.healthz)
+	e.GET("/readyz", s.readyz)
+	e.GET("/assets/*", echo.WrapHandler(assets.Handler()))
+
+	// Everything a browser sees: CSRF on every state-changing request, the patient loaded if signed in.
+	web := e.Group("", s.csrf.middleware, s.loadPatient)
+	web.GET("/", s.home)
+	web.GET("/accessibility", s.accessibility)
+	web.GET("/privacy", s.privacy)
+
+	// Signing in: per-address limits on every form post.
+	signin := web.Group("/signin", s.limiter.middleware)
+	signin.GET("", s.signInForm)
+	signin.POST("", s.signInStart)
+	signin.GET("/code", s.codeForm)
+	signin.POST("/code", s.codeCheck)
+	signin.POST("/code/resend", s.codeResend)
+	signin.GET("/verify", s.verifyForm)
+	signin.POST("/verify", s.verifyCheck)
+	web.POST("/signout", s.signOut)
+
+	// A signed-in patient's own data.
+	patient := web.Group("", s.requirePatient)
+	patient.GET("/appointments", s.appointments)
+
+	// Demo mode only: the outbox where every message "arrives".
+	if s.Hub.Cfg.Demo {
+		dev := web.Group("/dev")
+		dev.GET("/outbox", s.devOutbox)
+		dev.GET("/outbox.json", s.devOutboxJSON)
+	}
+
+	e.RouteNotFound("/*", func(c echo.Context) error { return echo.NewHTTPError(http.StatusNotFound) })
+}

@@ -1,0 +1,58 @@
+// Package handlers is the hub's HTTP layer: routes, pages, forms and fragments. It parses and
+// renders; the hub package decides.
+package handlers
+
+import (
+	"log/slog"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"github.com/patienthub/patienthub/hub"
+	"github.com/patienthub/patienthub/views"
+)
+
+// Server holds what the handlers share.
+type Server struct {
+	Hub      *hub.Service
+	Views    *views.Renderer
+	Log      *slog.Logger
+	sessions *sessionStore
+	csrf     *csrfGuard
+	limiter  *ipLimiter
+}
+
+// New builds the echo application with every route, middleware and the error handler.
+func New(svc *hub.Service, log *slog.Logger) (*echo.Echo, error) {
+	if log == nil {
+		log = slog.Default()
+	}
+	r, err := newRenderer()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{
+		Hub:      svc,
+		Views:    r,
+		Log:      log,
+		sessions: newSessionStore(svc),
+		csrf:     newCSRFGuard(svc.Cfg.HTTPS()),
+		limiter:  newIPLimiter(svc.Cfg.SignInPerIPPerMinute),
+	}
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.IPExtractor = echo.ExtractIPDirect()
+	if svc.Cfg.TrustProxy {
+		e.IPExtractor = echo.ExtractIPFromXFFHeader()
+	}
+	e.HTTPErrorHandler = s.handleError
+	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{RedirectCode: http.StatusMovedPermanently}))
+	e.Use(middleware.RequestID())
+	e.Use(s.logRequests)
+	e.Use(s.recoverPanics)
+	e.Use(s.securityHeaders)
+	e.Use(middleware.BodyLimit("12M"))
+	s.routes(e)
+	return e, nil
+}
