@@ -5,6 +5,7 @@ package handlers
 import (
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
@@ -53,6 +54,9 @@ func New(svc *hub.Service, log *slog.Logger) (*echo.Echo, error) {
 	e.Use(s.recoverPanics)
 	e.Use(s.securityHeaders)
 	e.Use(middleware.BodyLimit("12M"))
+	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Level: 5, MinLength: 1024, Skipper: func(c echo.Context) bool {
+		return strings.HasPrefix(c.Request().URL.Path, "/assets/") // assets carry their own precompressed bodies
+	}}))
 	s.routes(e)
 	return e, nil
 }
