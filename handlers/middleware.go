@@ -18,7 +18,7 @@ func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		b := make([]byte, 16)
 		rand.Read(b)
-		nonce := base64.StdEncoding.EncodeToString(b)
+		nonce := base64.RawURLEncoding.EncodeToString(b)
 		c.Set(ctxNonce, nonce)
 		h := c.Response().Header()
 		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self' 'nonce-"+nonce+"'; style-src 'self'; "+

@@ -14,7 +14,8 @@ const appointmentColumns = `a.id, a.patient_id, a.external_id, a.clinic, a.speci
 var (
 	qCreateAppointment = q(`INSERT INTO appointments (patient_id, external_id, clinic, specialty, clinician, site_id,
 		starts_at, ends_at, kind, video_link, status, bring, instructions, previous_appointment_id, sequence,
-		created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`)
+		responded_at, status_changed_at, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`)
 	qAppointment = q(`SELECT ` + appointmentColumns + ` FROM appointments a LEFT JOIN sites s ON s.id = a.site_id WHERE a.id = ?`)
 	qUpcoming    = q(`SELECT ` + appointmentColumns + ` FROM appointments a LEFT JOIN sites s ON s.id = a.site_id
 		WHERE a.patient_id = ? AND a.ends_at >= ? ORDER BY a.starts_at, a.id`)
@@ -36,7 +37,7 @@ func (q Queries) CreateAppointment(ctx context.Context, a *Appointment) error {
 	}
 	err := q.get(ctx, &a.ID, qCreateAppointment, a.PatientID, a.ExternalID, a.Clinic, a.Specialty, a.Clinician, a.SiteID,
 		a.StartsAt.UTC(), a.EndsAt.UTC(), a.Kind, a.VideoLink, a.Status, a.Bring, a.Instructions, a.PreviousAppointmentID,
-		a.Sequence, a.CreatedAt, a.UpdatedAt)
+		a.Sequence, a.RespondedAt, a.StatusChangedAt, a.CreatedAt, a.UpdatedAt)
 	if isUniqueViolation(err) {
 		return fmt.Errorf("store: appointment %s: %w", a.ExternalID, ErrConflict)
 	}

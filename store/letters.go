@@ -9,7 +9,7 @@ import (
 const letterColumns = `id, patient_id, appointment_id, title, created_at, first_viewed_at, posted_at`
 
 var (
-	qCreateLetter  = q(`INSERT INTO letters (patient_id, appointment_id, title, created_at) VALUES (?, ?, ?, ?) RETURNING id`)
+	qCreateLetter  = q(`INSERT INTO letters (patient_id, appointment_id, title, created_at, first_viewed_at, posted_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`)
 	qAddLetterFile = q(`INSERT INTO letter_files (letter_id, filename, content_type, data) VALUES (?, ?, ?, ?)`)
 	qLetter        = q(`SELECT ` + letterColumns + ` FROM letters WHERE id = ?`)
 	qLetters       = q(`SELECT ` + letterColumns + ` FROM letters WHERE patient_id = ? ORDER BY created_at DESC, id DESC`)
@@ -21,7 +21,7 @@ func (q Queries) CreateLetter(ctx context.Context, l *Letter, file LetterFile) e
 	if l.CreatedAt.IsZero() {
 		l.CreatedAt = time.Now().UTC()
 	}
-	if err := q.get(ctx, &l.ID, qCreateLetter, l.PatientID, l.AppointmentID, l.Title, l.CreatedAt.UTC()); err != nil {
+	if err := q.get(ctx, &l.ID, qCreateLetter, l.PatientID, l.AppointmentID, l.Title, l.CreatedAt.UTC(), l.FirstViewedAt, l.PostedAt); err != nil {
 		return fmt.Errorf("store: create letter: %w", err)
 	}
 	if _, err := q.exec(ctx, qAddLetterFile, l.ID, file.Filename, file.ContentType, file.Data); err != nil {
