@@ -203,4 +203,3 @@ func printConfig(args []string, getenv func(string) string, stdout, stderr io.Wr
 	cfg.Print(stdout)
 	return nil
 }
-
