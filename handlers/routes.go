@@ -6,6 +6,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/patienthub/patienthub/assets"
+	serviceworker "github.com/patienthub/patienthub/service-worker"
 )
 
 // routes is the one route table. Each group's guard is beside it, so who can reach patient data
@@ -15,6 +16,7 @@ func (s *Server) routes(e *echo.Echo) {
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
 	e.GET("/assets/*", echo.WrapHandler(assets.Handler()))
+	e.GET("/manifest.webmanifest", echo.WrapHandler(serviceworker.ManifestHandler(assets.Path)))
 
 	// Everything a browser sees: CSRF on every state-changing request, the patient loaded if signed in.
 	web := e.Group("", s.csrf.middleware, s.loadPatient)
