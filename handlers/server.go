@@ -37,7 +37,7 @@ func New(svc *hub.Service, log *slog.Logger) (*echo.Echo, error) {
 		Hub:      svc,
 		Views:    r,
 		Log:      log,
-		sessions: newSessionStore(svc),
+		sessions: newSessionStore(svc, hub.SessionPatient),
 		csrf:     newCSRFGuard(svc.Cfg.HTTPS()),
 		limiter:  newIPLimiter(svc.Cfg.SignInPerIPPerMinute),
 	}

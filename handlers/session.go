@@ -18,6 +18,7 @@ import (
 // Keys kept in a patient session.
 const (
 	keyPatientID = "patient_id" // the signed-in patient
+	keyStaffID   = "staff_id"   // the signed-in staff member (staff sessions only)
 	keyCodeID    = "code_id"    // a sign-in waiting for its security code
 	keyUVCCodeID = "uvc_code_id"
 	keyFlash     = "flash"
@@ -30,16 +31,22 @@ type sessionStore struct {
 	codecs []securecookie.Codec
 	opts   sessions.Options
 	name   string
+	kind   string // hub.SessionPatient or hub.SessionStaff
 }
 
-func newSessionStore(svc *hub.Service) *sessionStore {
-	key := sha256.Sum256([]byte("patienthub session cookie|" + svc.Cfg.SecretKey))
+// newSessionStore returns the store for one kind of session; patients and staff have separate
+// cookies, so a patient session never reaches the staff console.
+func newSessionStore(svc *hub.Service, kind string) *sessionStore {
+	key := sha256.Sum256([]byte("patienthub " + kind + " session cookie|" + svc.Cfg.SecretKey))
 	codec := securecookie.New(key[:], nil)
 	codec.MaxAge(0)
-	st := &sessionStore{hub: svc, codecs: []securecookie.Codec{codec}, name: "patienthub_session"}
+	st := &sessionStore{hub: svc, codecs: []securecookie.Codec{codec}, name: "patienthub_session", kind: kind}
+	if kind == hub.SessionStaff {
+		st.name = "patienthub_staff"
+	}
 	st.opts = sessions.Options{Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode}
 	if svc.Cfg.HTTPS() {
-		st.name = "__Host-patienthub_session"
+		st.name = "__Host-" + st.name
 		st.opts.Secure = true
 	}
 	return st
@@ -70,6 +77,9 @@ func (st *sessionStore) New(r *http.Request, name string) (*sessions.Session, er
 	if err != nil {
 		return s, err
 	}
+	if row.Kind != st.kind {
+		return s, nil
+	}
 	s.ID, s.IsNew = token, false
 	values := map[string]any{}
 	json.Unmarshal([]byte(row.Data), &values)
@@ -78,6 +88,9 @@ func (st *sessionStore) New(r *http.Request, name string) (*sessions.Session, er
 	}
 	if row.PatientID.Valid {
 		s.Values[keyPatientID] = row.PatientID.Int64
+	}
+	if row.StaffID.Valid {
+		s.Values[keyStaffID] = row.StaffID.Int64
 	}
 	return s, nil
 }
@@ -94,14 +107,14 @@ func (st *sessionStore) Save(r *http.Request, w http.ResponseWriter, s *sessions
 		http.SetCookie(w, sessions.NewCookie(s.Name(), "", s.Options))
 		return nil
 	}
-	data, patientID := st.encode(s)
+	data, patientID, staffID := st.encode(s)
 	if s.ID == "" {
-		token, _, err := st.hub.StartSession(ctx, hub.SessionPatient, patientID, 0, data)
+		token, _, err := st.hub.StartSession(ctx, st.kind, patientID, staffID, data)
 		if err != nil {
 			return err
 		}
 		s.ID = token
-	} else if err := st.update(ctx, s.ID, data, patientID); err != nil {
+	} else if err := st.update(ctx, s.ID, data, patientID, staffID); err != nil {
 		return err
 	}
 	encoded, err := securecookie.EncodeMulti(s.Name(), s.ID, st.codecs...)
@@ -112,36 +125,41 @@ func (st *sessionStore) Save(r *http.Request, w http.ResponseWriter, s *sessions
 	return nil
 }
 
-func (st *sessionStore) update(ctx context.Context, token, data string, patientID int64) error {
+func (st *sessionStore) update(ctx context.Context, token, data string, patientID, staffID int64) error {
 	row, err := st.hub.LoadSession(ctx, token)
 	if err != nil {
 		return err
 	}
 	row.Data = data
-	row.PatientID = store.Session{}.PatientID
+	row.PatientID, row.StaffID = store.Session{}.PatientID, store.Session{}.StaffID
 	if patientID != 0 {
 		row.PatientID.Int64, row.PatientID.Valid = patientID, true
+	}
+	if staffID != 0 {
+		row.StaffID.Int64, row.StaffID.Valid = staffID, true
 	}
 	return st.hub.SaveSession(ctx, row)
 }
 
-// encode keeps the patient id in its own column and the rest as JSON.
-func (st *sessionStore) encode(s *sessions.Session) (string, int64) {
+// encode keeps the patient and staff ids in their own columns and the rest as JSON.
+func (st *sessionStore) encode(s *sessions.Session) (data string, patientID, staffID int64) {
 	values := map[string]any{}
-	var patientID int64
 	for k, v := range s.Values {
 		key, ok := k.(string)
 		if !ok {
 			continue
 		}
-		if key == keyPatientID {
+		switch key {
+		case keyPatientID:
 			patientID = asInt64(v)
-			continue
+		case keyStaffID:
+			staffID = asInt64(v)
+		default:
+			values[key] = v
 		}
-		values[key] = v
 	}
 	b, _ := json.Marshal(values)
-	return string(b), patientID
+	return string(b), patientID, staffID
 }
 
 func asInt64(v any) int64 {
