@@ -5,6 +5,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/patienthub/patienthub/hub"
 	"github.com/patienthub/patienthub/store"
 	"github.com/patienthub/patienthub/views"
 )
@@ -14,8 +15,8 @@ type AppointmentsPage struct {
 	views.Page
 	Patient  store.Patient
 	IsChild  bool
-	Upcoming []store.Appointment
-	Past     []store.Appointment
+	Upcoming []hub.AppointmentItem
+	Past     []hub.AppointmentItem
 }
 
 func (s *Server) appointments(c echo.Context) error {

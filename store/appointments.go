@@ -21,6 +21,10 @@ var (
 		WHERE a.patient_id = ? AND a.ends_at >= ? ORDER BY a.starts_at, a.id`)
 	qPast = q(`SELECT ` + appointmentColumns + ` FROM appointments a LEFT JOIN sites s ON s.id = a.site_id
 		WHERE a.patient_id = ? AND a.ends_at < ? AND a.ends_at >= ? ORDER BY a.starts_at DESC, a.id DESC`)
+	qAppointmentResponse = q(`UPDATE appointments SET status = ?, sequence = sequence + 1, responded_at = ?,
+		status_changed_at = ?, updated_at = ? WHERE id = ? AND status = ? AND sequence = ?`)
+	qAppointmentReplacing = q(`SELECT ` + appointmentColumns + ` FROM appointments a LEFT JOIN sites s ON s.id = a.site_id
+		WHERE a.patient_id = ? AND a.previous_appointment_id = ? ORDER BY a.id DESC LIMIT 1`)
 )
 
 // CreateAppointment inserts a and sets its ID. A PAS id already in use gives ErrConflict.
@@ -72,4 +76,25 @@ func (q Queries) PastAppointments(ctx context.Context, patientID int64, now, sin
 		return nil, fmt.Errorf("store: past appointments of %d: %w", patientID, err)
 	}
 	return as, nil
+}
+
+// RecordAppointmentResponse moves an appointment from status from at sequence seq to status to, as
+// the patient asked, and bumps its sequence. It changes nothing and reports false when the
+// appointment is no longer at that status and sequence: someone changed it meanwhile.
+func (q Queries) RecordAppointmentResponse(ctx context.Context, id int64, from AppointmentStatus, seq int, to AppointmentStatus, now time.Time) (bool, error) {
+	n, err := q.exec(ctx, qAppointmentResponse, to, now.UTC(), now.UTC(), now.UTC(), id, from, seq)
+	if err != nil {
+		return false, fmt.Errorf("store: appointment %d to %s: %w", id, to, err)
+	}
+	return n == 1, nil
+}
+
+// AppointmentReplacing returns the patient's appointment that replaced (was rebooked from) the
+// appointment previousID.
+func (q Queries) AppointmentReplacing(ctx context.Context, patientID, previousID int64) (Appointment, error) {
+	var a Appointment
+	if err := q.get(ctx, &a, qAppointmentReplacing, patientID, previousID); err != nil {
+		return a, notFound(err, "appointment replacing", previousID)
+	}
+	return a, nil
 }

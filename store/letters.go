@@ -9,11 +9,14 @@ import (
 const letterColumns = `id, patient_id, appointment_id, title, created_at, first_viewed_at, posted_at`
 
 var (
-	qCreateLetter  = q(`INSERT INTO letters (patient_id, appointment_id, title, created_at, first_viewed_at, posted_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`)
-	qAddLetterFile = q(`INSERT INTO letter_files (letter_id, filename, content_type, data) VALUES (?, ?, ?, ?)`)
-	qLetter        = q(`SELECT ` + letterColumns + ` FROM letters WHERE id = ?`)
-	qLetters       = q(`SELECT ` + letterColumns + ` FROM letters WHERE patient_id = ? ORDER BY created_at DESC, id DESC`)
-	qLetterFile    = q(`SELECT letter_id, filename, content_type, data FROM letter_files WHERE letter_id = ?`)
+	qCreateLetter       = q(`INSERT INTO letters (patient_id, appointment_id, title, created_at, first_viewed_at, posted_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`)
+	qAddLetterFile      = q(`INSERT INTO letter_files (letter_id, filename, content_type, data) VALUES (?, ?, ?, ?)`)
+	qLetter             = q(`SELECT ` + letterColumns + ` FROM letters WHERE id = ?`)
+	qLetters            = q(`SELECT ` + letterColumns + ` FROM letters WHERE patient_id = ? ORDER BY created_at DESC, id DESC`)
+	qLetterFile         = q(`SELECT letter_id, filename, content_type, data FROM letter_files WHERE letter_id = ?`)
+	qAppointmentLetters = q(`SELECT ` + letterColumns + ` FROM letters WHERE patient_id = ? AND appointment_id = ?
+		ORDER BY created_at DESC, id DESC`)
+	qMarkLetterViewed = q(`UPDATE letters SET first_viewed_at = ? WHERE id = ? AND first_viewed_at IS NULL`)
 )
 
 // CreateLetter inserts a letter with its document and sets its ID.
@@ -55,4 +58,23 @@ func (q Queries) LetterFile(ctx context.Context, letterID int64) (LetterFile, er
 		return f, notFound(err, "letter file", letterID)
 	}
 	return f, nil
+}
+
+// LettersForAppointment lists the letters about one of a patient's appointments, newest first.
+func (q Queries) LettersForAppointment(ctx context.Context, patientID, appointmentID int64) ([]Letter, error) {
+	var ls []Letter
+	if err := q.sel(ctx, &ls, qAppointmentLetters, patientID, appointmentID); err != nil {
+		return nil, fmt.Errorf("store: letters of appointment %d: %w", appointmentID, err)
+	}
+	return ls, nil
+}
+
+// MarkLetterViewed records the first time the patient opened a letter. It reports whether this
+// was the first time; a later view changes nothing.
+func (q Queries) MarkLetterViewed(ctx context.Context, id int64, now time.Time) (bool, error) {
+	n, err := q.exec(ctx, qMarkLetterViewed, now.UTC(), id)
+	if err != nil {
+		return false, fmt.Errorf("store: letter %d viewed: %w", id, err)
+	}
+	return n == 1, nil
 }

@@ -7,8 +7,10 @@ import (
 )
 
 var (
-	qCreateMessage = q(`INSERT INTO messages (patient_id, subject, body, created_at) VALUES (?, ?, ?, ?) RETURNING id`)
-	qMessages      = q(`SELECT id, patient_id, subject, body, created_at, read_at FROM messages WHERE patient_id = ? ORDER BY created_at DESC, id DESC`)
+	qCreateMessage   = q(`INSERT INTO messages (patient_id, subject, body, created_at) VALUES (?, ?, ?, ?) RETURNING id`)
+	qMessages        = q(`SELECT id, patient_id, subject, body, created_at, read_at FROM messages WHERE patient_id = ? ORDER BY created_at DESC, id DESC`)
+	qMessage         = q(`SELECT id, patient_id, subject, body, created_at, read_at FROM messages WHERE id = ?`)
+	qMarkMessageRead = q(`UPDATE messages SET read_at = ? WHERE id = ? AND read_at IS NULL`)
 )
 
 // CreateMessage inserts a message to a patient and sets its ID.
@@ -29,4 +31,23 @@ func (q Queries) MessagesForPatient(ctx context.Context, patientID int64) ([]Mes
 		return nil, fmt.Errorf("store: messages of %d: %w", patientID, err)
 	}
 	return ms, nil
+}
+
+// Message returns the message with this id.
+func (q Queries) Message(ctx context.Context, id int64) (Message, error) {
+	var m Message
+	if err := q.get(ctx, &m, qMessage, id); err != nil {
+		return m, notFound(err, "message", id)
+	}
+	return m, nil
+}
+
+// MarkMessageRead records when the patient first read a message. It reports whether this was the
+// first time.
+func (q Queries) MarkMessageRead(ctx context.Context, id int64, now time.Time) (bool, error) {
+	n, err := q.exec(ctx, qMarkMessageRead, now.UTC(), id)
+	if err != nil {
+		return false, fmt.Errorf("store: message %d read: %w", id, err)
+	}
+	return n == 1, nil
 }
