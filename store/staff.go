@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 )
@@ -45,4 +46,60 @@ func (q Queries) StaffByID(ctx context.Context, id int64) (Staff, error) {
 		return s, notFound(err, "staff", id)
 	}
 	return s, nil
+}
+
+var (
+	qStaffList        = q(`SELECT ` + staffColumns + ` FROM staff ORDER BY username`)
+	qStaffLoginFailed = q(`UPDATE staff SET
+		failed_logins = CASE WHEN failed_logins + 1 >= ? THEN 0 ELSE failed_logins + 1 END,
+		locked_until = CASE WHEN failed_logins + 1 >= ? THEN ? ELSE locked_until END,
+		updated_at = ? WHERE id = ? RETURNING locked_until`)
+	qStaffLoginOK     = q(`UPDATE staff SET failed_logins = 0, locked_until = NULL, updated_at = ? WHERE id = ?`)
+	qUpdateStaff      = q(`UPDATE staff SET name = ?, role = ?, disabled = ?, updated_at = ? WHERE id = ?`)
+	qSetStaffPassword = q(`UPDATE staff SET password_hash = ?, failed_logins = 0, locked_until = NULL, updated_at = ? WHERE id = ?`)
+)
+
+// ListStaff returns every staff account by username.
+func (q Queries) ListStaff(ctx context.Context) ([]Staff, error) {
+	var ss []Staff
+	if err := q.sel(ctx, &ss, qStaffList); err != nil {
+		return nil, fmt.Errorf("store: staff list: %w", err)
+	}
+	return ss, nil
+}
+
+// StaffLoginFailed counts one wrong password. On the lockAfter-th failure in a row the account
+// is locked until lockUntil and the count starts again. It returns the account's lock, if any.
+func (q Queries) StaffLoginFailed(ctx context.Context, id int64, lockAfter int, lockUntil, now time.Time) (sql.NullTime, error) {
+	var until sql.NullTime
+	if err := q.get(ctx, &until, qStaffLoginFailed, lockAfter, lockAfter, lockUntil.UTC(), now.UTC(), id); err != nil {
+		return until, notFound(err, "staff", id)
+	}
+	return until, nil
+}
+
+// StaffLoginSucceeded clears the failure count and any lock.
+func (q Queries) StaffLoginSucceeded(ctx context.Context, id int64, now time.Time) error {
+	return q.staffChange(ctx, id, qStaffLoginOK, now.UTC(), id)
+}
+
+// UpdateStaff saves a staff member's name, role and whether the account is disabled.
+func (q Queries) UpdateStaff(ctx context.Context, s Staff, now time.Time) error {
+	return q.staffChange(ctx, s.ID, qUpdateStaff, s.Name, s.Role, s.Disabled, now.UTC(), s.ID)
+}
+
+// SetStaffPassword replaces a staff member's password hash and unlocks the account.
+func (q Queries) SetStaffPassword(ctx context.Context, id int64, hash string, now time.Time) error {
+	return q.staffChange(ctx, id, qSetStaffPassword, hash, now.UTC(), id)
+}
+
+func (q Queries) staffChange(ctx context.Context, id int64, stmt query, args ...any) error {
+	n, err := q.exec(ctx, stmt, args...)
+	if err != nil {
+		return fmt.Errorf("store: staff %d: %w", id, err)
+	}
+	if n == 0 {
+		return fmt.Errorf("store: staff %d: %w", id, ErrNotFound)
+	}
+	return nil
 }
