@@ -54,7 +54,7 @@ func New(svc *hub.Service, log *slog.Logger) (*echo.Echo, error) {
 	e.Use(s.recoverPanics)
 	e.Use(s.securityHeaders)
 	e.Use(middleware.BodyLimit("12M"))
-	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Level: 5, MinLength: 1024, Skipper: func(c echo.Context) bool {
+	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Level: 1, MinLength: 1024, Skipper: func(c echo.Context) bool {
 		return strings.HasPrefix(c.Request().URL.Path, "/assets/") // assets carry their own precompressed bodies
 	}}))
 	s.routes(e)

@@ -23,6 +23,7 @@ type Service struct {
 
 	secret []byte
 	sends  sync.WaitGroup
+	views  auditBuffer
 }
 
 // New returns a service. cfg.SecretKey must already be set (demo mode makes one up before this).

@@ -329,13 +329,6 @@ func (s *Service) codeMAC(contact string, dob store.Date, code string) string {
 	return hex.EncodeToString(m.Sum(nil))
 }
 
-func (s *Service) audit(ctx context.Context, e store.AuditEvent) {
-	e.At = s.now()
-	if err := s.Store.AddAudit(ctx, e); err != nil {
-		s.Log.Error("audit", "action", e.Action, "err", err)
-	}
-}
-
 func patientIDs(csv string) []int64 {
 	var ids []int64
 	for _, f := range strings.Split(csv, ",") {

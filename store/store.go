@@ -90,7 +90,7 @@ func Open(ctx context.Context, databaseURL, dataDir string) (*Store, error) {
 
 func sqliteDSN(path string) string {
 	v := url.Values{}
-	for _, p := range []string{"journal_mode(WAL)", "busy_timeout(10000)", "foreign_keys(1)", "synchronous(NORMAL)"} {
+	for _, p := range []string{"journal_mode(WAL)", "busy_timeout(10000)", "foreign_keys(1)", "synchronous(NORMAL)", "temp_store(MEMORY)"} {
 		v.Add("_pragma", p)
 	}
 	v.Set("_time_format", "sqlite")
