@@ -3,6 +3,7 @@ package handlers_test
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -10,6 +11,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -228,3 +230,114 @@ func mustLack(t *testing.T, p pageResult, unwanted ...string) {
 
 // volatileRE matches what differs between two renders of the same page: tokens, nonces, times.
 var volatileRE = regexp.MustCompile(`data-expires-at="[^"]*"|runs out at [^<]*<|value="[^"]{30,}"|nonce="[^"]*"|hx-headers:inherited='[^']*'`)
+
+// addAppointment gives p another appointment starting after from now, at the site of their
+// first appointment (or nowhere, for phone and video), with the given status ("" is booked).
+func (e *testEnv) addAppointment(p store.Patient, clinic string, after time.Duration, status store.AppointmentStatus) store.Appointment {
+	e.t.Helper()
+	ctx := context.Background()
+	start := e.clock.Now().Add(after)
+	a := store.Appointment{PatientID: p.ID, ExternalID: fmt.Sprintf("PAS-%d-%d", p.ID, start.UnixNano()), Clinic: clinic,
+		StartsAt: start, EndsAt: start.Add(30 * time.Minute), Status: status, Bring: "Bring your medicines.",
+		Instructions: "Report to reception."}
+	if first, err := e.st.UpcomingAppointments(ctx, p.ID, time.Time{}); err == nil && len(first) > 0 {
+		a.SiteID = first[0].SiteID
+	}
+	if err := e.st.CreateAppointment(ctx, &a); err != nil {
+		e.t.Fatal(err)
+	}
+	return a
+}
+
+// addLetter gives p a letter (about appointment a when a.ID is set) with a small PDF.
+func (e *testEnv) addLetter(p store.Patient, a store.Appointment, title string) store.Letter {
+	e.t.Helper()
+	l := store.Letter{PatientID: p.ID, Title: title, CreatedAt: e.clock.Now().Add(-time.Hour)}
+	if a.ID != 0 {
+		l.AppointmentID = sql.NullInt64{Int64: a.ID, Valid: true}
+	}
+	pdf := []byte("%PDF-1.4\n% " + title + "\n%%EOF\n")
+	if err := e.st.CreateLetter(context.Background(), &l, store.LetterFile{Filename: "letter-" + p.HospitalNumber + ".pdf",
+		ContentType: "application/pdf", Data: pdf}); err != nil {
+		e.t.Fatal(err)
+	}
+	return l
+}
+
+// addMessage sends p a message.
+func (e *testEnv) addMessage(p store.Patient, subject, body string) store.Message {
+	e.t.Helper()
+	m := store.Message{PatientID: p.ID, Subject: subject, Body: body, CreatedAt: e.clock.Now().Add(-time.Hour)}
+	if err := e.st.CreateMessage(context.Background(), &m); err != nil {
+		e.t.Fatal(err)
+	}
+	return m
+}
+
+// signInAs signs p in with their mobile (else email) and date of birth, and returns the page after.
+func (b *browser) signInAs(p store.Patient) pageResult {
+	b.e.t.Helper()
+	contact := p.Mobile.String
+	if contact == "" {
+		contact = p.Email.String
+	}
+	d := p.DateOfBirth
+	return b.signIn(contact, strconv.Itoa(d.Day()), strconv.Itoa(int(d.Month())), strconv.Itoa(d.Year()), contact)
+}
+
+// csrfOf returns the CSRF token of a page's forms.
+func (b *browser) csrfOf(p pageResult) string {
+	b.e.t.Helper()
+	m := csrfField.FindStringSubmatch(p.body)
+	if m == nil {
+		b.e.t.Fatalf("no CSRF field on %s (status %d)", p.url, p.status)
+	}
+	return m[1]
+}
+
+// htmxPost posts fields the way htmx does: with HX-Request and the CSRF token in a header.
+func (b *browser) htmxPost(action, csrf string, fields url.Values) pageResult {
+	b.e.t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, b.e.srv.URL+action, strings.NewReader(fields.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("HX-Request", "true")
+	req.Header.Set("X-CSRF-Token", csrf)
+	return b.do(req)
+}
+
+// noRedirects makes the browser stop at redirects, to look at them.
+func (b *browser) noRedirects() *browser {
+	c := *b.client
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return &browser{e: b.e, client: &c}
+}
+
+// audits returns the audit events with this action.
+func (e *testEnv) audits(action string) []store.AuditEvent {
+	e.t.Helper()
+	es, err := e.st.AuditByAction(context.Background(), action)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return es
+}
+
+// appointmentNow reads an appointment back from the database.
+func (e *testEnv) appointmentNow(id int64) store.Appointment {
+	e.t.Helper()
+	a, err := e.st.Appointment(context.Background(), id)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return a
+}
+
+// appointmentsOf returns every appointment of p that has not ended, soonest first.
+func (e *testEnv) appointmentsOf(p store.Patient) []store.Appointment {
+	e.t.Helper()
+	as, err := e.st.UpcomingAppointments(context.Background(), p.ID, e.clock.Now())
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return as
+}

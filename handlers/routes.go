@@ -38,6 +38,28 @@ func (s *Server) routes(e *echo.Echo) {
 	// A signed-in patient's own data.
 	patient := web.Group("", s.requirePatient)
 	patient.GET("/appointments", s.appointments)
+	patient.GET("/appointments/:id", s.appointment)
+	patient.POST("/appointments/:id/confirm", s.appointmentConfirm)
+	patient.GET("/appointments/:id/rebook", s.rebookForm)
+	patient.POST("/appointments/:id/rebook", s.rebookRequest)
+	patient.GET("/appointments/:id/cancel", s.cancelForm)
+	patient.POST("/appointments/:id/cancel", s.cancelRequest)
+	patient.GET("/letters", s.letters)
+	patient.GET("/letters/:id", s.letter)
+	patient.GET("/letters/:id/file", s.letterFile)
+	patient.GET("/messages", s.messages)
+	patient.GET("/messages/:id", s.message)
+	patient.GET("/preferences", s.preferences)
+	patient.POST("/preferences", s.preferencesSave)
+	patient.GET("/preferences/opt-out", s.optOutForm)
+	patient.POST("/preferences/opt-out", s.optOut)
+	patient.POST("/preferences/opt-in", s.optIn)
+
+	// Hospital sites, directions and maps: no personal data, so public and cacheable (no session,
+	// no cookies).
+	e.GET("/sites", s.sites)
+	e.GET("/sites/:id", s.site)
+	e.GET("/sites/:id/maps/:map", s.siteMap)
 
 	// Demo mode only: the outbox where every message "arrives".
 	if s.Hub.Cfg.Demo {

@@ -121,7 +121,7 @@ func StateOf(a store.Appointment, movedTo *store.Appointment, now time.Time) Sta
 		return State{"You asked to cancel — the booking team will call you to confirm", "yellow"}
 	case store.StatusRebooked:
 		if movedTo != nil {
-			return State{"Moved to " + londonDay(movedTo.StartsAt) + " at " + LondonTime(movedTo.StartsAt), "grey"}
+			return State{"Moved to " + londonDay(movedTo.StartsAt) + " at " + nhsClock(movedTo.StartsAt), "grey"}
 		}
 		return State{"Moved to a new time", "grey"}
 	case store.StatusCancelled:
@@ -138,3 +138,22 @@ func StateOf(a store.Appointment, movedTo *store.Appointment, now time.Time) Sta
 
 // londonDay formats t as a date in Europe/London, like "14 March 2027".
 func londonDay(t time.Time) string { return t.In(London).Format("2 January 2006") }
+
+// nhsClock formats t as a time of day in Europe/London the NHS way: "2:30pm", "9am", "midday".
+func nhsClock(t time.Time) string {
+	local := t.In(London)
+	switch {
+	case local.Hour() == 12 && local.Minute() == 0:
+		return "midday"
+	case local.Hour() == 0 && local.Minute() == 0:
+		return "midnight"
+	case local.Minute() == 0:
+		return local.Format("3pm")
+	}
+	return local.Format("3:04pm")
+}
+
+// LondonWhen formats t in Europe/London the NHS way, like "Monday 14 March 2027 at 2:30pm".
+func LondonWhen(t time.Time) string {
+	return t.In(London).Format("Monday 2 January 2006") + " at " + nhsClock(t)
+}

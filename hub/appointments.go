@@ -74,6 +74,9 @@ func itemOf(a store.Appointment, movedTo, replaces *store.Appointment, now time.
 		MovedTo: movedTo, Replaces: replaces}
 }
 
+// Describe gives one appointment's state in words and what its patient may do with it now.
+func (s *Service) Describe(a store.Appointment) AppointmentItem { return itemOf(a, nil, nil, s.now()) }
+
 // Patient returns a patient's record for display.
 func (s *Service) Patient(ctx context.Context, id int64) (store.Patient, error) {
 	return s.Store.Patient(ctx, id)

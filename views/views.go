@@ -33,6 +33,7 @@ type Page struct {
 	Demo       bool        // shows the demo hospital banner linking to /dev/outbox
 	Errors     FieldErrors // form errors: error summary at the top of main, and inline by field
 	BackURL    string      // optional back link
+	Section    string      // the signed-in patient's part of the hub this page is in, marked in the header's navigation
 }
 
 // ErrorPage is the data for pages/error.html, used for 404 and 500 pages.

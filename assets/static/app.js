@@ -49,6 +49,14 @@ function startCodeTimers (scope) {
   })
 }
 
+// A swapped-in block that says what just happened (an element with
+// data-app-focus and tabindex="-1") takes the focus, so a screen reader reads
+// it and keyboard users carry on from there.
+function focusMessage (root) {
+  const message = root.matches('[data-app-focus]') ? root : root.querySelector('[data-app-focus]')
+  if (message && message.isConnected) message.focus()
+}
+
 async function start () {
   if (!loader || !document.body.classList.contains('nhsuk-frontend-supported')) return
   const [nhsuk] = await Promise.all([import(loader.dataset.nhsukFrontend), domReady()])
@@ -63,6 +71,7 @@ async function start () {
     const scope = root.parentElement || root
     nhsuk.initAll({ scope, onError: reportInitError })
     startCodeTimers(scope)
+    focusMessage(root)
   })
 }
 
