@@ -18,6 +18,11 @@ func (s *Server) routes(e *echo.Echo) {
 	e.GET("/assets/*", echo.WrapHandler(assets.Handler()))
 	e.GET("/manifest.webmanifest", echo.WrapHandler(serviceworker.ManifestHandler(assets.Path)))
 
+	// Delivery receipts from message providers: no session and no CSRF token, since providers post
+	// them; each handler checks its provider's own credential (Notify's bearer token, Twilio's signature).
+	e.POST(NotifyCallbackPath, s.notifyCallback)
+	e.POST(TwilioCallbackPath, s.twilioCallback)
+
 	// Everything a browser sees: CSRF on every state-changing request, the patient loaded if signed in.
 	web := e.Group("", s.csrf.middleware, s.loadPatient)
 	web.GET("/", s.home)

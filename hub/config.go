@@ -33,6 +33,8 @@ type Config struct {
 	SMSProvider   string
 	EmailProvider string
 	PostProvider  string
+
+	NotifyConfig
 }
 
 // HTTPS reports whether the public address is https, which makes cookies Secure and __Host-.
@@ -86,7 +88,7 @@ func contains(list []string, v string) bool {
 	return false
 }
 
-var settings = []setting{
+var settings = append([]setting{
 	{env: "PATIENTHUB_LISTEN", flag: "listen", def: ":8080", usage: "address to listen on", set: stringSetting(func(c *Config) *string { return &c.Listen })},
 	{env: "PATIENTHUB_PUBLIC_URL", flag: "public-url", def: "http://localhost:8080", usage: "the address patients use; links in messages point here", set: func(c *Config, v string) error {
 		u, err := url.Parse(v)
@@ -115,10 +117,10 @@ var settings = []setting{
 		c.SignInPerIPPerMinute = n
 		return nil
 	}},
-	{env: "PATIENTHUB_SMS_PROVIDER", flag: "sms-provider", def: "outbox", usage: "how texts are sent: outbox", set: stringSetting(func(c *Config) *string { return &c.SMSProvider }, "outbox")},
-	{env: "PATIENTHUB_EMAIL_PROVIDER", flag: "email-provider", def: "outbox", usage: "how emails are sent: outbox", set: stringSetting(func(c *Config) *string { return &c.EmailProvider }, "outbox")},
-	{env: "PATIENTHUB_POST_PROVIDER", flag: "post-provider", def: "outbox", usage: "how paper letters are sent: outbox", set: stringSetting(func(c *Config) *string { return &c.PostProvider }, "outbox")},
-}
+	{env: "PATIENTHUB_SMS_PROVIDER", flag: "sms-provider", def: "outbox", usage: "how texts are sent: outbox, notify or twilio", set: stringSetting(func(c *Config) *string { return &c.SMSProvider }, "outbox", "notify", "twilio")},
+	{env: "PATIENTHUB_EMAIL_PROVIDER", flag: "email-provider", def: "outbox", usage: "how emails are sent: outbox, smtp or notify", set: stringSetting(func(c *Config) *string { return &c.EmailProvider }, "outbox", "smtp", "notify")},
+	{env: "PATIENTHUB_POST_PROVIDER", flag: "post-provider", def: "outbox", usage: "how paper letters are sent: outbox, postroom or notify", set: stringSetting(func(c *Config) *string { return &c.PostProvider }, "outbox", "postroom", "notify")},
+}, notifySettings...)
 
 // LoadConfig reads the configuration: defaults, then the environment, then flags in args.
 // An invalid value is an error naming the variable and what it must be.
@@ -158,6 +160,10 @@ func LoadConfig(args []string, getenv func(string) string, output io.Writer) (Co
 			}
 			return c, fmt.Errorf("%s: %q %v", from, v, err)
 		}
+		if s.env == "PATIENTHUB_QUIET_HOURS" && from == "" && c.Demo {
+			// The demo shows the whole timeline at once, whatever the hour, unless asked otherwise.
+			c.QuietHours = QuietHours{}
+		}
 	}
 	return c, c.validate()
 }
@@ -172,7 +178,7 @@ func (c Config) validate() error {
 	if c.SessionIdle > c.SessionMax {
 		return fmt.Errorf("PATIENTHUB_SESSION_IDLE: must not be longer than PATIENTHUB_SESSION_MAX")
 	}
-	return nil
+	return c.validateNotify()
 }
 
 // Print writes the effective configuration, one variable a line, with secrets masked.
@@ -187,6 +193,9 @@ func (c Config) Print(w io.Writer) {
 		"PATIENTHUB_SIGNIN_PER_IP_PER_MINUTE": strconv.Itoa(c.SignInPerIPPerMinute),
 		"PATIENTHUB_SMS_PROVIDER":             c.SMSProvider, "PATIENTHUB_EMAIL_PROVIDER": c.EmailProvider,
 		"PATIENTHUB_POST_PROVIDER": c.PostProvider,
+	}
+	for k, v := range c.notifyValues() {
+		values[k] = v
 	}
 	secret := map[string]bool{}
 	for _, s := range settings {
@@ -207,7 +216,7 @@ func (c Config) Print(w io.Writer) {
 }
 
 func mask(key, v string) string {
-	if key == "PATIENTHUB_DATABASE_URL" {
+	if key == "PATIENTHUB_DATABASE_URL" || key == "PATIENTHUB_SMTP_URL" {
 		if u, err := url.Parse(v); err == nil && u.User != nil {
 			if _, has := u.User.Password(); has {
 				u.User = url.UserPassword(u.User.Username(), "xxxxx")

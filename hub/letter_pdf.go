@@ -71,16 +71,32 @@ func LetterPDF(h LetterHeader, p store.Patient, a store.Appointment, site *store
 	}
 	pdf.SetMargins(letterMargin, 15, letterMargin)
 	pdf.SetAutoPageBreak(true, 22)
-	pdf.SetFooterFunc(func() {
-		pdf.SetY(-16)
-		pdf.SetFont("Helvetica", "", 8)
-		pdf.SetTextColor(76, 98, 114)
-		pdf.CellFormat(0, 4, tr(fmt.Sprintf("%s  |  %s  |  Hospital number %s  |  Page %d",
-			h.HospitalName, p.FullName(), p.HospitalNumber, pdf.PageNo())), "", 1, "C", false, 0, "")
-		pdf.CellFormat(0, 4, tr("You can also read this letter in Patient Hub: "+h.PublicURL), "", 0, "C", false, 0, "")
-	})
+	pdf.SetFooterFunc(func() { letterFooter(pdf, tr, h, p, pdf.PageNo()) })
 	pdf.AddPage()
+	writeAppointmentLetter(pdf, tr, h, p, a, site)
 
+	var buf bytes.Buffer
+	if err := pdf.Output(&buf); err != nil {
+		return nil, fmt.Errorf("hub: letter for %s: %w", a.ExternalID, err)
+	}
+	return buf.Bytes(), nil
+}
+
+// letterFooter writes the footer of a letter's page: who it is for, the page number within the
+// letter, and the Patient Hub link.
+func letterFooter(pdf *fpdf.Fpdf, tr func(string) string, h LetterHeader, p store.Patient, page int) {
+	pdf.SetY(-16)
+	pdf.SetFont("Helvetica", "", 8)
+	pdf.SetTextColor(76, 98, 114)
+	pdf.CellFormat(0, 4, tr(fmt.Sprintf("%s  |  %s  |  Hospital number %s  |  Page %d",
+		h.HospitalName, p.FullName(), p.HospitalNumber, page)), "", 1, "C", false, 0, "")
+	pdf.CellFormat(0, 4, tr("You can also read this letter in Patient Hub: "+h.PublicURL), "", 0, "C", false, 0, "")
+}
+
+// writeAppointmentLetter draws an appointment letter from the current page on, so one document
+// can hold one letter or a post room's whole batch.
+func writeAppointmentLetter(pdf *fpdf.Fpdf, tr func(string) string, h LetterHeader, p store.Patient, a store.Appointment, site *store.Site) {
+	title := appointmentLetterTitle(p, a)
 	letterHeadBlock(pdf, tr, h, site)
 	letterAddressWindow(pdf, tr, p, h.Date)
 
@@ -161,12 +177,6 @@ func LetterPDF(h LetterHeader, p store.Patient, a store.Appointment, site *store
 	letterPara(pdf, tr, "Yours sincerely,")
 	pdf.Ln(4)
 	letterPara(pdf, tr, "Outpatient Booking Centre\n"+h.HospitalName)
-
-	var buf bytes.Buffer
-	if err := pdf.Output(&buf); err != nil {
-		return nil, fmt.Errorf("hub: letter for %s: %w", a.ExternalID, err)
-	}
-	return buf.Bytes(), nil
 }
 
 // letterHeadBlock writes the hospital and the clinic's site at the top right.

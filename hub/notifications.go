@@ -3,6 +3,8 @@ package hub
 import (
 	"context"
 	"fmt"
+	"strconv"
+	"time"
 
 	"github.com/patienthub/patienthub/store"
 )
@@ -44,31 +46,134 @@ func verificationFooter(p store.Patient) string {
 	return "\n\nUser Verification Code: " + p.VerificationCode
 }
 
-// QueueLetterInvite queues, in tx, the invitation to read a new letter: by text or email with the
-// stable sign-in link, or straight to the postal queue for a patient with no digital contact or
-// who opted out. The idempotency key makes queueing it twice harmless.
+// changePurposes are the purposes QueueAppointmentChanged accepts.
+var changePurposes = map[string]bool{PurposeRebooked: true, PurposeCancelled: true, PurposeCancelledByHospital: true, PurposeChanged: true}
+
+// QueueLetterInvite queues, in tx, the invitation to read a new appointment letter: by text or
+// email with the stable sign-in link (and a push to each subscribed device), or straight to the
+// postal queue for a patient with no digital contact or who opted out. Queueing it twice is harmless.
 func (s *Service) QueueLetterInvite(ctx context.Context, tx *store.Tx, p store.Patient, l store.Letter) error {
-	n := store.Notification{Purpose: "invite", CreatedAt: s.now()}
-	n.PatientID.Int64, n.PatientID.Valid = p.ID, true
-	n.LetterID.Int64, n.LetterID.Valid = l.ID, true
-	n.AppointmentID = l.AppointmentID
+	return s.queueLetterNotice(ctx, tx, p, l, PurposeInvite)
+}
+
+// QueueNewLetter queues, in tx, the message about a new letter that is not an appointment's
+// invitation; like an invite, it is followed by reminders and a paper copy while the letter is unread.
+func (s *Service) QueueNewLetter(ctx context.Context, tx *store.Tx, p store.Patient, l store.Letter) error {
+	return s.queueLetterNotice(ctx, tx, p, l, PurposeNewLetter)
+}
+
+// queueLetterNotice queues the first message about a letter, keyed "letter:<id>:invite" whatever
+// its purpose, so a letter is announced once.
+func (s *Service) queueLetterNotice(ctx context.Context, tx *store.Tx, p store.Patient, l store.Letter, purpose string) error {
+	if DigitalChannel(p) == "" {
+		return s.queuePostalCopy(ctx, tx, p, l)
+	}
+	_, err := s.queue(ctx, tx, p, letterKey(l.ID, PurposeInvite), purpose, about{Letter: &l}, DigitalChannel(p))
+	return err
+}
+
+// QueueAppointmentChanged queues, in tx, the message that an appointment changed: purpose is
+// "rebooked" (a is the new appointment), "cancelled" (as the patient asked), "cancelled_by_hospital"
+// or "changed" (new time or place). It goes by text or email, with pushes, or by post to a patient
+// who cannot be reached digitally. The key includes the appointment's sequence, so each change
+// is told once however often this is called.
+func (s *Service) QueueAppointmentChanged(ctx context.Context, tx *store.Tx, p store.Patient, a store.Appointment, purpose string) error {
+	if !changePurposes[purpose] {
+		return fmt.Errorf("hub: %q is not an appointment change", purpose)
+	}
 	ch := DigitalChannel(p)
 	if ch == "" {
-		ch, n.Purpose = store.ChannelPost, "postal_copy"
-		n.Subject = l.Title
-		n.Body = fmt.Sprintf("Letter %d (%s) to be printed and posted.", l.ID, l.Title)
-	} else {
-		link := s.Cfg.PublicURL + "/"
-		what := "You have a new hospital appointment letter."
-		if p.Discreet {
-			what = "You have a new message."
-		}
-		n.Subject = s.Cfg.HospitalName + ": you have a new letter in Patient Hub"
-		n.Body = fmt.Sprintf("%s: %s Read it in Patient Hub: %s Sign in with your mobile number or email address and date of birth. If you do not read it within 3 days, we will post it to you.%s",
-			s.Cfg.HospitalName, what, link, verificationFooter(p))
+		ch = store.ChannelPost
 	}
-	n.Channel, n.Recipient = ch, recipient(p, ch)
-	n.IdempotencyKey = fmt.Sprintf("letter:%d:%s", l.ID, n.Purpose)
-	_, err := tx.EnqueueNotification(ctx, &n)
+	key := "appointment:" + strconv.FormatInt(a.ID, 10) + ":" + purpose + ":" + strconv.Itoa(a.Sequence)
+	_, err := s.queue(ctx, tx, p, key, purpose, about{Appointment: &a}, ch)
 	return err
+}
+
+// QueueNewMessage queues, in tx, the message that a new message is waiting in Patient Hub. A
+// patient who cannot be reached digitally gets the message itself by post.
+func (s *Service) QueueNewMessage(ctx context.Context, tx *store.Tx, p store.Patient, m store.Message) error {
+	ch := DigitalChannel(p)
+	if ch == "" {
+		ch = store.ChannelPost
+	}
+	key := "message:" + strconv.FormatInt(m.ID, 10) + ":" + PurposeNewMessage
+	_, err := s.queue(ctx, tx, p, key, PurposeNewMessage, about{Message: &m}, ch)
+	return err
+}
+
+// queuePostalCopy puts a letter in the postal queue, keyed "letter:<id>:postal_copy": whichever
+// path gets there first (no digital contact, the fallback time, a failed invite), there is one copy.
+func (s *Service) queuePostalCopy(ctx context.Context, tx *store.Tx, p store.Patient, l store.Letter) error {
+	_, err := s.queue(ctx, tx, p, letterKey(l.ID, PurposePostalCopy), PurposePostalCopy, about{Letter: &l}, store.ChannelPost)
+	return err
+}
+
+// letterKey is the idempotency key of a step about a letter; store's scheduling queries build the same text.
+func letterKey(letterID int64, step string) string {
+	return "letter:" + strconv.FormatInt(letterID, 10) + ":" + step
+}
+
+// appointmentReminderKey is the key of the reminder `before` an appointment at its current sequence.
+func appointmentReminderKey(a store.Appointment, before time.Duration) string {
+	return "appointment:" + strconv.FormatInt(a.ID, 10) + ":" + reminderStep(before) + ":" + strconv.Itoa(a.Sequence)
+}
+
+// queue writes one message for p on ch under key, worded for its purpose, and, for a digital
+// message, a push to each device the patient subscribed. Texts and pushes due in quiet hours wait
+// for the morning. It reports whether the main row was new.
+func (s *Service) queue(ctx context.Context, tx *store.Tx, p store.Patient, key, purpose string, ab about, ch store.Channel) (bool, error) {
+	now := s.now()
+	n := store.Notification{Purpose: purpose, Channel: ch, Recipient: recipient(p, ch), IdempotencyKey: key,
+		CreatedAt: now, NextAttemptAt: s.notBefore(ch, purpose, now)}
+	n.PatientID = store.NullID(p.ID)
+	if ab.Letter != nil {
+		n.LetterID = store.NullID(ab.Letter.ID)
+		n.AppointmentID = ab.Letter.AppointmentID
+	}
+	if ab.Appointment != nil {
+		n.AppointmentID = store.NullID(ab.Appointment.ID)
+	}
+	w := s.Cfg.compose(purpose, p, ab)
+	if ch == store.ChannelPost {
+		w = s.Cfg.composePost(purpose, p, ab)
+	}
+	n.Subject, n.Body = w.Subject, w.Text
+	created, err := tx.EnqueueNotification(ctx, &n)
+	if err != nil || !created || ch == store.ChannelPost || p.OptedOut() {
+		return created, err
+	}
+	return true, s.queuePushes(ctx, tx, p, n)
+}
+
+// queuePushes adds a push, saying only that there is an update, to each of p's devices.
+func (s *Service) queuePushes(ctx context.Context, tx *store.Tx, p store.Patient, main store.Notification) error {
+	if s.Router == nil || !s.Router.Has(store.ChannelPush) {
+		return nil
+	}
+	subs, err := tx.PushSubscriptionsForPatient(ctx, p.ID)
+	if err != nil {
+		return err
+	}
+	for _, sub := range subs {
+		n := main
+		n.ID, n.Channel, n.Recipient = 0, store.ChannelPush, sub.Endpoint
+		n.Subject, n.Body = "Patient Hub", pushText
+		n.IdempotencyKey = main.IdempotencyKey + ":push:" + strconv.FormatInt(sub.ID, 10)
+		n.NextAttemptAt = s.notBefore(store.ChannelPush, main.Purpose, main.CreatedAt)
+		if _, err := tx.EnqueueNotification(ctx, &n); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// notBefore is when a message queued now may first go: at once, or after the quiet hours.
+func (s *Service) notBefore(ch store.Channel, purpose string, now time.Time) time.Time {
+	if holdsForQuietHours(ch, purpose) {
+		if until := s.Cfg.QuietHours.Until(now); !until.IsZero() {
+			return until
+		}
+	}
+	return now
 }

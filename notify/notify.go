@@ -15,9 +15,14 @@ type Message struct {
 	Channel store.Channel
 	To      string // E.164 mobile, email address, push endpoint or postal address
 	Purpose string
-	Subject string // email only
+	Subject string // email and post
 	Text    string
 	HTML    string // email only; optional
+	Ref     string // the hub's own reference (the idempotency key), passed to providers that keep one
+	URL     string // push only: the page a tap on the notification opens
+
+	// Document renders the printable letter (post only), for providers that print it themselves.
+	Document func() ([]byte, error)
 }
 
 // Provider hands messages of one channel to a delivery service.
@@ -49,6 +54,12 @@ func NewRouter(sms, email, push, post Provider) *Router {
 	}
 	return r
 }
+
+// Has reports whether a provider is configured for ch.
+func (r *Router) Has(ch store.Channel) bool { _, ok := r.providers[ch]; return ok }
+
+// Provider returns the provider of ch, or nil.
+func (r *Router) Provider(ch store.Channel) Provider { return r.providers[ch] }
 
 // Send delivers m through its channel's provider and returns the provider's name and reference.
 func (r *Router) Send(ctx context.Context, m Message) (provider, ref string, err error) {

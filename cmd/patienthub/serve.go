@@ -56,28 +56,91 @@ func demoSecret(ctx context.Context, st *store.Store) (string, error) {
 	return st.SettingOnce(ctx, "demo_secret_key", hex.EncodeToString(b))
 }
 
-func newRouter(cfg hub.Config, st *store.Store) (*notify.Router, error) {
+// newRouter builds the provider of each channel the configuration names. The three GOV.UK Notify
+// providers share one client and one rate limit. It also returns the Notify client, if any, whose
+// letters are polled for their status.
+func newRouter(ctx context.Context, cfg hub.Config, st *store.Store) (*notify.Router, *notify.GovNotify, error) {
 	outbox := &notify.Outbox{Store: st}
-	pick := func(name string) (notify.Provider, error) {
-		switch name {
-		case "outbox":
+	var gov *notify.GovNotify
+	govLimit := notify.PerMinute(cfg.NotifyPerMinute)
+	govuk := func() (*notify.GovNotify, error) {
+		if gov != nil {
+			return gov, nil
+		}
+		var err error
+		gov, err = notify.NewGovNotify(cfg.NotifyAPIKey, cfg.NotifyBaseURL, cfg.NotifySMSTemplate, cfg.NotifyEmailTemplate)
+		if err != nil {
+			return nil, fmt.Errorf("PATIENTHUB_NOTIFY_API_KEY: %w", err)
+		}
+		return gov, nil
+	}
+	pick := func(env, name string, build map[string]func() (notify.Provider, error)) (notify.Provider, error) {
+		if name == "outbox" {
 			return outbox, nil
 		}
-		return nil, fmt.Errorf("unknown provider %q", name)
+		if b, ok := build[name]; ok {
+			return b()
+		}
+		return nil, fmt.Errorf("%s: unknown provider %q", env, name)
 	}
-	sms, err := pick(cfg.SMSProvider)
+	sms, err := pick("PATIENTHUB_SMS_PROVIDER", cfg.SMSProvider, map[string]func() (notify.Provider, error){
+		"notify": func() (notify.Provider, error) {
+			g, err := govuk()
+			if err != nil {
+				return nil, err
+			}
+			return notify.Limited{Provider: g.SMS(), Limiter: govLimit}, nil
+		},
+		"twilio": func() (notify.Provider, error) {
+			t := notify.NewTwilio(cfg.TwilioAccountSID, cfg.TwilioAuthToken, cfg.TwilioFrom, cfg.TwilioBaseURL,
+				cfg.PublicURL+handlers.TwilioCallbackPath)
+			return notify.Limited{Provider: t, Limiter: notify.PerSecond(cfg.TwilioPerSecond)}, nil
+		},
+	})
 	if err != nil {
-		return nil, fmt.Errorf("PATIENTHUB_SMS_PROVIDER: %w", err)
+		return nil, nil, err
 	}
-	email, err := pick(cfg.EmailProvider)
+	email, err := pick("PATIENTHUB_EMAIL_PROVIDER", cfg.EmailProvider, map[string]func() (notify.Provider, error){
+		"smtp": func() (notify.Provider, error) {
+			p, err := notify.NewSMTP(cfg.SMTPURL, cfg.SMTPUser, cfg.SMTPPassword, cfg.SMTPStartTLS, cfg.EmailFrom)
+			if err != nil {
+				return nil, fmt.Errorf("PATIENTHUB_SMTP_URL: %w", err)
+			}
+			return p, nil
+		},
+		"notify": func() (notify.Provider, error) {
+			g, err := govuk()
+			if err != nil {
+				return nil, err
+			}
+			return notify.Limited{Provider: g.Email(), Limiter: govLimit}, nil
+		},
+	})
 	if err != nil {
-		return nil, fmt.Errorf("PATIENTHUB_EMAIL_PROVIDER: %w", err)
+		return nil, nil, err
 	}
-	post, err := pick(cfg.PostProvider)
+	post, err := pick("PATIENTHUB_POST_PROVIDER", cfg.PostProvider, map[string]func() (notify.Provider, error){
+		"postroom": func() (notify.Provider, error) { return notify.PostRoom{}, nil },
+		"notify": func() (notify.Provider, error) {
+			g, err := govuk()
+			if err != nil {
+				return nil, err
+			}
+			return notify.Limited{Provider: g.Letters(), Limiter: govLimit}, nil
+		},
+	})
 	if err != nil {
-		return nil, fmt.Errorf("PATIENTHUB_POST_PROVIDER: %w", err)
+		return nil, nil, err
 	}
-	return notify.NewRouter(sms, email, nil, post), nil
+	var push notify.Provider
+	if cfg.PushProvider == "webpush" {
+		public, private, err := notify.VAPIDKeys(ctx, st, cfg.VAPIDPublicKey, cfg.VAPIDPrivateKey)
+		if err != nil {
+			return nil, nil, err
+		}
+		push = &notify.WebPush{Store: st, PublicKey: public, PrivateKey: private, Subject: cfg.PushSubject()}
+	}
+	return notify.NewRouter(sms, email, push, post), gov, nil
 }
 
 func serve(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
@@ -99,7 +162,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	if !cfg.Demo && (cfg.SMSProvider == "outbox" || cfg.EmailProvider == "outbox") {
 		log.Warn("messages are kept in the outbox and not sent: set PATIENTHUB_SMS_PROVIDER and PATIENTHUB_EMAIL_PROVIDER for real use")
 	}
-	router, err := newRouter(cfg, st)
+	router, gov, err := newRouter(ctx, cfg, st)
 	if err != nil {
 		return err
 	}
@@ -122,9 +185,19 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 
 	workCtx, stopWork := context.WithCancel(context.Background())
 	var work sync.WaitGroup
-	dispatcher := &notify.Dispatcher{Store: st, Router: router, Log: log}
+	dispatcher := &notify.Dispatcher{Store: st, Router: router, Policy: svc.DispatchPolicy(), Log: log}
 	work.Add(1)
 	go func() { defer work.Done(); dispatcher.Run(workCtx) }()
+	scheduler := &hub.Scheduler{Service: svc, Log: log}
+	work.Add(1)
+	go func() { defer work.Done(); scheduler.Run(workCtx) }()
+	if gov != nil && cfg.PostProvider == "notify" {
+		poller := &notify.NotifyLetterPoller{Client: gov, Store: st, Record: svc.RecordDelivery, Log: log}
+		work.Add(1)
+		go func() { defer work.Done(); poller.Run(workCtx) }()
+	}
+	work.Add(1)
+	go func() { defer work.Done(); svc.RunAuditWriter(workCtx) }()
 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
