@@ -51,7 +51,9 @@ type mailSession struct {
 	conn *smtp.Conn
 }
 
-func (s *mailServer) NewSession(c *smtp.Conn) (smtp.Session, error) { return &mailSession{srv: s, conn: c}, nil }
+func (s *mailServer) NewSession(c *smtp.Conn) (smtp.Session, error) {
+	return &mailSession{srv: s, conn: c}, nil
+}
 
 func (m *mailSession) AuthMechanisms() []string { return []string{sasl.Plain} }
 func (m *mailSession) Auth(mech string) (sasl.Server, error) {

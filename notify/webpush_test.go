@@ -48,7 +48,9 @@ func newDevice(t *testing.T) device {
 	return device{key: key, auth: auth}
 }
 
-func (d device) p256dh() string { return base64.RawURLEncoding.EncodeToString(d.key.PublicKey().Bytes()) }
+func (d device) p256dh() string {
+	return base64.RawURLEncoding.EncodeToString(d.key.PublicKey().Bytes())
+}
 func (d device) authKey() string { return base64.RawURLEncoding.EncodeToString(d.auth) }
 
 // decrypt reads an aes128gcm body (RFC 8188) encrypted for this device (RFC 8291), as the
