@@ -49,8 +49,10 @@ func (c Config) compose(purpose string, p store.Patient, ab about) wording {
 			news = "You have a new message."
 		}
 		w = wording{hosp + ": you have a new letter in Patient Hub", fmt.Sprintf(
-			"%s: %s Read it in Patient Hub: %s %s If you do not read it within %s, we will post it to you.",
-			hosp, news, link, signIn, durationWords(c.PostalFallbackAfter))}
+			"%s: %s Read it in Patient Hub: %s %s", hosp, news, link, signIn)}
+		if c.PostalFallbackAfter > 0 {
+			w.Text += fmt.Sprintf(" If you do not read it within %s, we will post it to you.", durationWords(c.PostalFallbackAfter))
+		}
 	case isLetterReminder(purpose):
 		thing := "a letter"
 		if p.Discreet {
