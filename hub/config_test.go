@@ -83,3 +83,88 @@ func TestHumanDuration(t *testing.T) {
 		}
 	}
 }
+
+func TestNotifyConfigErrorsNameTheVariable(t *testing.T) {
+	key := strings.Repeat("x", 32)
+	notifyKey := "live-26785a09-ab16-4eb0-8407-a37497a57506-3d844edf-8d35-48ac-975b-e847b4f122b0"
+	cases := []struct {
+		env  map[string]string
+		want string
+	}{
+		{map[string]string{"PATIENTHUB_LETTER_REMINDERS": "tomorrow"}, "PATIENTHUB_LETTER_REMINDERS"},
+		{map[string]string{"PATIENTHUB_LETTER_REMINDERS": "24h,24h"}, "PATIENTHUB_LETTER_REMINDERS"},
+		{map[string]string{"PATIENTHUB_LETTER_REMINDERS": "24h,96h"}, "PATIENTHUB_POSTAL_FALLBACK_AFTER"},
+		{map[string]string{"PATIENTHUB_POSTAL_FALLBACK_AFTER": "-1h"}, "PATIENTHUB_POSTAL_FALLBACK_AFTER"},
+		{map[string]string{"PATIENTHUB_APPOINTMENT_REMINDERS": "a week"}, "PATIENTHUB_APPOINTMENT_REMINDERS"},
+		{map[string]string{"PATIENTHUB_QUIET_HOURS": "late"}, "PATIENTHUB_QUIET_HOURS"},
+		{map[string]string{"PATIENTHUB_EMAIL_PROVIDER": "smtp"}, "PATIENTHUB_SMTP_URL"},
+		{map[string]string{"PATIENTHUB_EMAIL_PROVIDER": "smtp", "PATIENTHUB_SMTP_URL": "smtp://mail:587"}, "PATIENTHUB_EMAIL_FROM"},
+		{map[string]string{"PATIENTHUB_SMTP_URL": "mail.example.com:25"}, "PATIENTHUB_SMTP_URL"},
+		{map[string]string{"PATIENTHUB_EMAIL_FROM": "not an address"}, "PATIENTHUB_EMAIL_FROM"},
+		{map[string]string{"PATIENTHUB_SMS_PROVIDER": "notify"}, "PATIENTHUB_NOTIFY_API_KEY"},
+		{map[string]string{"PATIENTHUB_SMS_PROVIDER": "notify", "PATIENTHUB_NOTIFY_API_KEY": notifyKey}, "PATIENTHUB_NOTIFY_SMS_TEMPLATE"},
+		{map[string]string{"PATIENTHUB_SMS_PROVIDER": "notify", "PATIENTHUB_NOTIFY_API_KEY": notifyKey, "PATIENTHUB_NOTIFY_SMS_TEMPLATE": "t"}, "PATIENTHUB_NOTIFY_CALLBACK_TOKEN"},
+		{map[string]string{"PATIENTHUB_POST_PROVIDER": "notify"}, "PATIENTHUB_NOTIFY_API_KEY"},
+		{map[string]string{"PATIENTHUB_SMS_PROVIDER": "twilio", "PATIENTHUB_TWILIO_ACCOUNT_SID": "AC1"}, "PATIENTHUB_TWILIO_AUTH_TOKEN"},
+		{map[string]string{"PATIENTHUB_NOTIFY_PER_MINUTE": "0"}, "PATIENTHUB_NOTIFY_PER_MINUTE"},
+		{map[string]string{"PATIENTHUB_VAPID_PUBLIC_KEY": "BPub"}, "PATIENTHUB_VAPID_PRIVATE_KEY"},
+		{map[string]string{"PATIENTHUB_PUSH_PROVIDER": "pigeon"}, "PATIENTHUB_PUSH_PROVIDER"},
+	}
+	for _, c := range cases {
+		c.env["PATIENTHUB_SECRET_KEY"] = key
+		_, err := LoadConfig(nil, envOf(c.env), io.Discard)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v: error %v, want one naming %s", c.env, err, c.want)
+		}
+	}
+	ok := map[string]string{"PATIENTHUB_SECRET_KEY": key, "PATIENTHUB_SMS_PROVIDER": "notify", "PATIENTHUB_EMAIL_PROVIDER": "smtp",
+		"PATIENTHUB_POST_PROVIDER": "postroom", "PATIENTHUB_NOTIFY_API_KEY": notifyKey, "PATIENTHUB_NOTIFY_SMS_TEMPLATE": "t",
+		"PATIENTHUB_NOTIFY_CALLBACK_TOKEN": strings.Repeat("c", 16), "PATIENTHUB_SMTP_URL": "smtp://mail:587",
+		"PATIENTHUB_EMAIL_FROM": "Patient Hub <no-reply@hub.example.nhs.uk>", "PATIENTHUB_QUIET_HOURS": "off", "PATIENTHUB_LETTER_REMINDERS": "none"}
+	c, err := LoadConfig(nil, envOf(ok), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.QuietHours.On || len(c.LetterReminders) != 0 || c.PushSubject() != "no-reply@hub.example.nhs.uk" {
+		t.Fatalf("got %+v", c.NotifyConfig)
+	}
+}
+
+func TestQuietHoursInDemoMode(t *testing.T) {
+	c, err := LoadConfig([]string{"--demo"}, envOf(nil), io.Discard)
+	if err != nil || c.QuietHours.On {
+		t.Fatalf("demo quiet hours %v (%v): the demo shows the timeline at once", c.QuietHours, err)
+	}
+	c, err = LoadConfig([]string{"--demo", "--quiet-hours", "21:00-08:00"}, envOf(nil), io.Discard)
+	if err != nil || !c.QuietHours.On {
+		t.Fatalf("demo with quiet hours asked for: %v %v", c.QuietHours, err)
+	}
+	c, err = LoadConfig(nil, envOf(map[string]string{"PATIENTHUB_SECRET_KEY": strings.Repeat("x", 32)}), io.Discard)
+	if err != nil || c.QuietHours.String() != "21:00-08:00" {
+		t.Fatalf("default quiet hours %v %v", c.QuietHours, err)
+	}
+}
+
+func TestNotifyConfigPrintMasksSecrets(t *testing.T) {
+	env := envOf(map[string]string{"PATIENTHUB_SECRET_KEY": strings.Repeat("x", 32),
+		"PATIENTHUB_SMTP_URL": "smtp://hub:mailpa55@mail.example:587", "PATIENTHUB_SMTP_PASSWORD": "smtppa55",
+		"PATIENTHUB_NOTIFY_API_KEY": "notifykey55", "PATIENTHUB_NOTIFY_CALLBACK_TOKEN": "callback55callback55",
+		"PATIENTHUB_TWILIO_AUTH_TOKEN": "twilio55", "PATIENTHUB_VAPID_PUBLIC_KEY": "BPUBLIC", "PATIENTHUB_VAPID_PRIVATE_KEY": "vapid55"})
+	c, err := LoadConfig(nil, env, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	c.Print(&out)
+	s := out.String()
+	if strings.Contains(s, "55") {
+		t.Fatalf("secrets printed:\n%s", s)
+	}
+	for _, want := range []string{"PATIENTHUB_SMTP_URL=smtp://hub:xxxxx@mail.example:587", "PATIENTHUB_LETTER_REMINDERS=24h,48h",
+		"PATIENTHUB_POSTAL_FALLBACK_AFTER=72h", "PATIENTHUB_APPOINTMENT_REMINDERS=168h,24h", "PATIENTHUB_QUIET_HOURS=21:00-08:00",
+		"PATIENTHUB_VAPID_PUBLIC_KEY=BPUBLIC", "PATIENTHUB_NOTIFY_PER_MINUTE=3000"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("config print lacks %q:\n%s", want, s)
+		}
+	}
+}

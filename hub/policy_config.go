@@ -177,7 +177,7 @@ func (c Config) validateNotify() error {
 // notifyValues are the notification settings as Print shows them.
 func (c Config) notifyValues() map[string]string {
 	return map[string]string{
-		"PATIENTHUB_LETTER_REMINDERS": durationList(c.LetterReminders), "PATIENTHUB_POSTAL_FALLBACK_AFTER": c.PostalFallbackAfter.String(),
+		"PATIENTHUB_LETTER_REMINDERS": durationList(c.LetterReminders), "PATIENTHUB_POSTAL_FALLBACK_AFTER": shortDuration(c.PostalFallbackAfter),
 		"PATIENTHUB_APPOINTMENT_REMINDERS": durationList(c.AppointmentReminders), "PATIENTHUB_QUIET_HOURS": c.QuietHours.String(),
 		"PATIENTHUB_PUSH_PROVIDER": c.PushProvider, "PATIENTHUB_EMAIL_FROM": c.EmailFrom,
 		"PATIENTHUB_SMTP_URL": c.SMTPURL, "PATIENTHUB_SMTP_USER": c.SMTPUser, "PATIENTHUB_SMTP_PASSWORD": c.SMTPPassword,
@@ -198,9 +198,21 @@ func durationList(ds []time.Duration) string {
 	}
 	parts := make([]string, len(ds))
 	for i, d := range ds {
-		parts[i] = d.String()
+		parts[i] = shortDuration(d)
 	}
 	return strings.Join(parts, ",")
+}
+
+// shortDuration writes a duration as it is configured: "72h" rather than "72h0m0s".
+func shortDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
 }
 
 // SchedulerInterval is how often the scheduler looks for what is due: a quarter of the shortest

@@ -31,8 +31,8 @@ func london(t *testing.T, s string) time.Time {
 
 func TestDefaultTimings(t *testing.T) {
 	c := policyConfig(t)
-	if durationList(c.LetterReminders) != "24h0m0s,48h0m0s" || c.PostalFallbackAfter != 72*time.Hour ||
-		durationList(c.AppointmentReminders) != "168h0m0s,24h0m0s" || c.QuietHours.String() != "21:00-08:00" {
+	if durationList(c.LetterReminders) != "24h,48h" || c.PostalFallbackAfter != 72*time.Hour ||
+		durationList(c.AppointmentReminders) != "168h,24h" || c.QuietHours.String() != "21:00-08:00" {
 		t.Fatalf("defaults: %v %v %v %v", c.LetterReminders, c.PostalFallbackAfter, c.AppointmentReminders, c.QuietHours)
 	}
 	if got := c.SchedulerInterval(); got != time.Minute {

@@ -172,7 +172,10 @@ func (b *bench) run(ctx context.Context) error {
 	defer b.srv.stop()
 	b.logf("server: running at %s (pid %d)", b.srv.url, b.srv.pid())
 
-	return b.measurePages(ctx)
+	if err := b.measurePages(ctx); err != nil {
+		return err
+	}
+	return b.measureDispatch(ctx, work)
 }
 
 // measurePages signs the known patient in and drives load at a static asset and at /appointments.
