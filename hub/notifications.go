@@ -177,3 +177,29 @@ func (s *Service) notBefore(ch store.Channel, purpose string, now time.Time) tim
 	}
 	return now
 }
+
+// DeliveryText says what became of a notification, for the patient's and staff's pages:
+// "Text delivered 10:02am on 4 February", "Letter posted 4 February", "Email not sent: the patient
+// read the letter".
+func DeliveryText(n store.Notification) string {
+	what := map[store.Channel]string{store.ChannelSMS: "Text", store.ChannelEmail: "Email",
+		store.ChannelPush: "Notification to a device", store.ChannelPost: "Letter"}[n.Channel]
+	at := func(t time.Time) string { return t.In(letterZone).Format("3:04pm on 2 January") }
+	switch n.Status {
+	case store.NotifyDelivered:
+		if n.Channel == store.ChannelPost {
+			return what + " posted " + n.DeliveredAt.Time.In(letterZone).Format("2 January")
+		}
+		return what + " delivered " + at(n.DeliveredAt.Time)
+	case store.NotifySent:
+		if n.Channel == store.ChannelPost {
+			return what + " waiting to be posted"
+		}
+		return what + " sent " + at(n.SentAt.Time)
+	case store.NotifyFailed:
+		return what + " could not be sent"
+	case store.NotifyCancelled:
+		return what + " not sent: " + n.LastError
+	}
+	return what + " due " + at(n.NextAttemptAt)
+}

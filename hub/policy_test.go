@@ -318,3 +318,20 @@ func TestWording(t *testing.T) {
 		t.Errorf("email HTML: %s", html)
 	}
 }
+
+func TestDeliveryText(t *testing.T) {
+	at := london(t, "2026-02-04 10:02")
+	cases := map[string]store.Notification{
+		"Text delivered 10:02am on 4 February":       {Channel: store.ChannelSMS, Status: store.NotifyDelivered, DeliveredAt: nullTime(at)},
+		"Email sent 10:02am on 4 February":           {Channel: store.ChannelEmail, Status: store.NotifySent, SentAt: nullTime(at)},
+		"Letter posted 4 February":                   {Channel: store.ChannelPost, Status: store.NotifyDelivered, DeliveredAt: nullTime(at)},
+		"Text not sent: the patient read the letter": {Channel: store.ChannelSMS, Status: store.NotifyCancelled, LastError: "the patient read the letter"},
+		"Text due 10:02am on 4 February":             {Channel: store.ChannelSMS, Status: store.NotifyPending, NextAttemptAt: at},
+		"Email could not be sent":                    {Channel: store.ChannelEmail, Status: store.NotifyFailed},
+	}
+	for want, n := range cases {
+		if got := DeliveryText(n); got != want {
+			t.Errorf("%q, want %q", got, want)
+		}
+	}
+}

@@ -28,11 +28,11 @@ func (sc *Scheduler) Run(ctx context.Context) {
 	defer t.Stop()
 	for {
 		for ctx.Err() == nil {
-			_, more, err := sc.RunOnce(ctx)
+			queued, more, err := sc.RunOnce(ctx)
 			if err != nil && ctx.Err() == nil {
 				sc.log().Error("scheduling notifications", "err", err)
 			}
-			if !more || err != nil {
+			if !more || queued == 0 || err != nil {
 				break
 			}
 		}
@@ -90,7 +90,9 @@ func (sc *Scheduler) RunOnce(ctx context.Context) (queued int, more bool, err er
 		seen[due.LetterID] = true
 		n, err := sc.letter(ctx, due, now)
 		if err != nil {
-			return queued, false, err
+			// One letter that cannot be handled must not hold up the others.
+			sc.log().Error("scheduling a letter's follow-up", "letter", due.LetterID, "err", err)
+			continue
 		}
 		queued += n
 	}
@@ -99,18 +101,16 @@ func (sc *Scheduler) RunOnce(ctx context.Context) (queued int, more bool, err er
 		if i+1 < len(cfg.AppointmentReminders) {
 			next = cfg.AppointmentReminders[i+1]
 		}
-		as, err := s.Store.AppointmentsDue(ctx, reminderStep(before), now.Add(next), now.Add(before), batch)
+		as, err := s.Store.AppointmentsDue(ctx, reminderStep(before), before, now.Add(next), now.Add(before), batch)
 		if err != nil {
 			return queued, false, err
 		}
 		more = more || len(as) == batch
 		for _, due := range as {
-			if due.CreatedAt.After(due.StartsAt.Add(-before)) {
-				continue // booked after this reminder's time: its invite said it all
-			}
 			n, err := sc.appointment(ctx, due, before, now)
 			if err != nil {
-				return queued, false, err
+				sc.log().Error("scheduling an appointment reminder", "appointment", due.AppointmentID, "err", err)
+				continue
 			}
 			queued += n
 		}

@@ -131,6 +131,9 @@ type notifyCreated struct {
 
 // send posts a notification of kind (sms, email or letter) and returns Notify's id for it.
 func (g *GovNotify) send(ctx context.Context, kind string, body map[string]any) (string, error) {
+	if body["reference"] == "" {
+		delete(body, "reference") // sign-in codes carry none
+	}
 	var out notifyCreated
 	if err := g.do(ctx, http.MethodPost, "/v2/notifications/"+kind, body, &out); err != nil {
 		return "", err

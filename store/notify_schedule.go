@@ -38,14 +38,20 @@ var (
 		AND (p.opted_out_at IS NOT NULL OR ((p.mobile IS NULL OR p.mobile = '') AND (p.email IS NULL OR p.email = '')))
 		AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.idempotency_key = 'letter:' || l.id || ':postal_copy')
 		ORDER BY l.created_at, l.id LIMIT ?`)
-	qAppointmentsDue = q(`SELECT a.id, a.patient_id, a.starts_at, a.created_at, a.sequence FROM appointments a
+	// An appointment booked after a reminder's time gets no such reminder (its invite said it all).
+	qAppointmentsDue = qd(appointmentsDue(`a.created_at <= a.starts_at - CAST(? AS double precision) * interval '1 second'`),
+		appointmentsDue(`julianday(a.created_at) <= julianday(a.starts_at) - CAST(? AS REAL) / 86400.0`))
+)
+
+func appointmentsDue(bookedInTime string) string {
+	return `SELECT a.id, a.patient_id, a.starts_at, a.created_at, a.sequence FROM appointments a
 		JOIN patients p ON p.id = a.patient_id
-		WHERE a.status IN ('booked', 'confirmed') AND a.starts_at > ? AND a.starts_at <= ?
+		WHERE a.status IN ('booked', 'confirmed') AND a.starts_at > ? AND a.starts_at <= ? AND ` + bookedInTime + `
 		AND p.opted_out_at IS NULL AND ((p.mobile IS NOT NULL AND p.mobile <> '') OR (p.email IS NOT NULL AND p.email <> ''))
 		AND NOT EXISTS (SELECT 1 FROM notifications n
 			WHERE n.idempotency_key = 'appointment:' || a.id || ':' || ? || ':' || a.sequence)
-		ORDER BY a.starts_at, a.id LIMIT ?`)
-)
+		ORDER BY a.starts_at, a.id LIMIT ?`
+}
 
 // LettersDue lists unread, unposted letters created in (createdAfter, createdBefore] that have no
 // row with the key "letter:<id>:<step>" and no postal copy queued, oldest first.
@@ -67,11 +73,12 @@ func (q Queries) LettersWithoutDigitalRoute(ctx context.Context, limit int) ([]L
 	return ls, nil
 }
 
-// AppointmentsDue lists booked or confirmed appointments starting in (from, to] of patients who can
-// be reached digitally and have not opted out, with no row keyed "appointment:<id>:<step>:<sequence>".
-func (q Queries) AppointmentsDue(ctx context.Context, step string, from, to time.Time, limit int) ([]AppointmentDue, error) {
+// AppointmentsDue lists booked or confirmed appointments starting in (from, to] and booked at
+// least `before` ahead, of patients who can be reached digitally and have not opted out, with no
+// row keyed "appointment:<id>:<step>:<sequence>".
+func (q Queries) AppointmentsDue(ctx context.Context, step string, before time.Duration, from, to time.Time, limit int) ([]AppointmentDue, error) {
 	var as []AppointmentDue
-	if err := q.sel(ctx, &as, qAppointmentsDue, from.UTC(), to.UTC(), step, limit); err != nil {
+	if err := q.sel(ctx, &as, qAppointmentsDue, from.UTC(), to.UTC(), before.Seconds(), step, limit); err != nil {
 		return nil, fmt.Errorf("store: appointments due %s: %w", step, err)
 	}
 	return as, nil

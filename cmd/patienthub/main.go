@@ -21,6 +21,7 @@ Usage:
   patienthub config [flags]    print the effective configuration, secrets masked
   patienthub create-staff      create a staff account: create-staff USERNAME "FULL NAME" ROLE (agent, postroom or admin);
                                the password is read from PATIENTHUB_NEW_PASSWORD or standard input
+  patienthub vapid-keys        print a new web push key pair for PATIENTHUB_VAPID_PUBLIC_KEY and _PRIVATE_KEY
   patienthub version           print the version
 
 Configuration comes from PATIENTHUB_* environment variables; see the README.
@@ -49,6 +50,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return printConfig(args[1:], getenv, stdout, stderr)
 	case "create-staff":
 		return createStaff(ctx, args[1:], getenv, stdin, stdout)
+	case "vapid-keys":
+		return vapidKeys(stdout)
 	case "version":
 		fmt.Fprintln(stdout, "patienthub", version)
 		return nil

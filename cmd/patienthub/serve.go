@@ -276,3 +276,13 @@ func printConfig(args []string, getenv func(string) string, stdout, stderr io.Wr
 	cfg.Print(stdout)
 	return nil
 }
+
+// vapidKeys prints a fresh web push key pair, to set in the configuration of every server.
+func vapidKeys(stdout io.Writer) error {
+	public, private, err := notify.NewVAPIDKeys()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "PATIENTHUB_VAPID_PUBLIC_KEY=%s\nPATIENTHUB_VAPID_PRIVATE_KEY=%s\n", public, private)
+	return nil
+}
