@@ -4,28 +4,67 @@ import (
 	"html/template"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/patienthub/patienthub/hub"
 	"github.com/patienthub/patienthub/store"
+	"github.com/patienthub/patienthub/views"
 )
 
-// AppointmentCard is one appointment with what its status block needs: the block is also the
-// htmx answer to Confirm.
+// AppointmentCard is one appointment as its card and status block show it: the block is also
+// the htmx answer to Confirm. Its words are made here, once, and its fields are its own (not
+// embedded), which keeps the appointments page quick to render.
 type AppointmentCard struct {
-	hub.AppointmentItem
-	CSRF    string
-	From    string // "list" or "page": where the plain form goes back to
-	Message string // what just happened, or why nothing did
-	Failed  bool   // Message is a refusal
+	ID        int64
+	Clinic    string
+	Path      string // the appointment's page, "/appointments/12"
+	When      string // "Monday 14 March 2027 at 2:30pm"
+	Where     string // the site, or how the appointment happens
+	VideoLink string
+	Sequence  int
+	State     hub.State
+	Actions   hub.Actions
+	AnyAction bool   // the patient may do something with it now
+	Name      string // the end of each action's accessible name: " Eye clinic on Monday 14 March 2027"
+	CSRF      string
+	From      string // "list" or "page": where the plain form goes back to
+	Message   string // what just happened, or why nothing did
+	Failed    bool   // Message is a refusal
 }
 
-// AppointmentsPage lists a patient's appointments.
+// newCard describes an appointment for its card and status block.
+func newCard(it hub.AppointmentItem, csrf, from string) AppointmentCard {
+	c := AppointmentCard{ID: it.ID, Clinic: it.Clinic, Path: appointmentURL(it.ID), When: hub.LondonWhen(it.StartsAt),
+		VideoLink: it.VideoLink, Sequence: it.Sequence, State: it.State, Actions: it.Actions, AnyAction: it.Actions.Any(),
+		CSRF: csrf, From: from}
+	c.Name = " " + it.Clinic + " on " + c.When[:strings.Index(c.When, " at ")]
+	switch {
+	case it.Kind == "phone":
+		c.Where = "Phone call: we will call you"
+	case it.Kind == "video":
+		c.Where = "Video call"
+	case it.SiteName.Valid:
+		c.Where = it.SiteName.String
+		if it.SiteAddress.String != "" {
+			c.Where += ", " + it.SiteAddress.String
+		}
+	default:
+		c.Where = "See your letter"
+	}
+	return c
+}
+
+// AppointmentsPage lists a patient's appointments. It is the busiest page, so it embeds
+// views.Page directly and repeats PatientPage's fields: every level of embedding makes each field
+// the layout reads slower to find.
 type AppointmentsPage struct {
-	PatientPage
-	Upcoming []AppointmentCard
-	Past     []AppointmentCard
+	views.Page
+	ForPatient string
+	Notice     string
+	Upcoming   []AppointmentCard
+	Past       []AppointmentCard
 }
 
 // AppointmentPage is one appointment with everything its letter says the patient needs.
@@ -44,11 +83,12 @@ func (s *Server) appointments(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	data := AppointmentsPage{PatientPage: s.patientPage(c, "Your appointments", "appointments")}
+	pp := s.patientPage(c, "Your appointments", "appointments")
+	data := AppointmentsPage{Page: pp.Page, ForPatient: pp.ForPatient, Notice: pp.Notice}
 	cards := func(items []hub.AppointmentItem) []AppointmentCard {
 		out := make([]AppointmentCard, len(items))
 		for i, it := range items {
-			out[i] = AppointmentCard{AppointmentItem: it, CSRF: data.CSRF, From: "list"}
+			out[i] = newCard(it, data.CSRF, "list")
 		}
 		return out
 	}
@@ -71,7 +111,7 @@ func (s *Server) appointment(c echo.Context) error {
 	if d.Site != nil {
 		data.Tel = telURL(d.Site.Phone)
 	}
-	data.Card = AppointmentCard{AppointmentItem: d.AppointmentItem, CSRF: data.CSRF, From: "page"}
+	data.Card = newCard(d.AppointmentItem, data.CSRF, "page")
 	if d.Task != nil {
 		data.Progress = hub.TaskProgress(*d.Task)
 	}
@@ -108,10 +148,12 @@ func (s *Server) appointmentConfirm(c echo.Context) error {
 
 // renderStatus answers htmx with an appointment's status block and a message.
 func (s *Server) renderStatus(c echo.Context, status int, a store.Appointment, msg string, failed bool) error {
-	card := AppointmentCard{AppointmentItem: s.Hub.Describe(a), CSRF: csrfToken(c), From: c.FormValue("from"), Message: msg, Failed: failed}
-	if card.From != "list" {
-		card.From = "page"
+	from := c.FormValue("from")
+	if from != "list" {
+		from = "page"
 	}
+	card := newCard(s.Hub.Describe(a), csrfToken(c), from)
+	card.Message, card.Failed = msg, failed
 	return s.renderPartial(c, status, "appointment_status", card)
 }
 

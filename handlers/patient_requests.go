@@ -14,7 +14,7 @@ import (
 // RequestPage is the form to ask to rebook an appointment, or to confirm cancelling it.
 type RequestPage struct {
 	PatientPage
-	Appt      hub.AppointmentItem
+	Appt      AppointmentCard
 	Cancel    bool // the cancel confirmation rather than the rebook form
 	Reason    string
 	Callbacks []Choice
@@ -71,7 +71,7 @@ func (s *Server) requestPage(c echo.Context, a hub.AppointmentItem, cancel bool,
 	if cancel {
 		title = "Are you sure you want to cancel this appointment?"
 	}
-	data := RequestPage{PatientPage: s.patientPage(c, title, "appointments"), Appt: a, Cancel: cancel, Reason: f.Reason,
+	data := RequestPage{PatientPage: s.patientPage(c, title, "appointments"), Appt: newCard(a, "", "page"), Cancel: cancel, Reason: f.Reason,
 		Sequence: f.Sequence, CallOn: callOn(currentPatient(c)), MaxReason: hub.MaxReasonLength}
 	data.BackURL = appointmentURL(a.ID)
 	for i, ct := range hub.CallbackTimes {
