@@ -386,3 +386,29 @@ func TestAppointmentsPageStaysSmall(t *testing.T) {
 		t.Fatalf("the appointments page is %d bytes gzipped, over 14 KB", gz.Len())
 	}
 }
+
+func TestRequestProgressAsTheBookingTeamWorks(t *testing.T) {
+	e, b, _, a := newAmelia(t)
+	csrf := b.csrfOf(b.get("/appointments"))
+	b.post(fmt.Sprintf("/appointments/%d/rebook", a.ID), url.Values{"_csrf": {csrf}, "sequence": {"0"}})
+	task, err := e.st.LatestAppointmentTask(t.Context(), a.PatientID, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := fmt.Sprintf("/appointments/%d", a.ID)
+	mustContain(t, b.get(page), "What happens next", `<li aria-current="step"><strong>Received</strong></li>`)
+
+	setTask := func(status, outcome string) {
+		t.Helper()
+		if _, err := e.st.DB().Exec(e.st.DB().Rebind(`UPDATE tasks SET status = ?, outcome = ? WHERE id = ?`), status, outcome, task.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	setTask(store.TaskInProgress, "")
+	mustContain(t, b.get(page), `<li aria-current="step"><strong>Being handled</strong></li>`, "a member of the booking team is working on your request")
+	setTask(store.TaskDone, "Rebooked to a new time on the phone")
+	r := b.get(page)
+	mustContain(t, r, "Your request", "The booking team has dealt with your request", `<li aria-current="step"><strong>Done</strong></li>`,
+		"Rebooked to a new time on the phone")
+	mustLack(t, r, "What happens next")
+}
