@@ -171,7 +171,10 @@ func (g *GovNotify) Letters() Provider { return notifyLetters{g} }
 
 type notifySMS struct{ g *GovNotify }
 
+// Name is "govuk_notify".
 func (p notifySMS) Name() string { return NotifyProviderName }
+
+// Send posts a text and returns Notify's id for it.
 func (p notifySMS) Send(ctx context.Context, m Message) (string, error) {
 	return p.g.send(ctx, "sms", map[string]any{"phone_number": m.To, "template_id": p.g.SMSTemplate,
 		"personalisation": map[string]string{"subject": m.Subject, "body": m.Text}, "reference": m.Ref})
@@ -179,7 +182,10 @@ func (p notifySMS) Send(ctx context.Context, m Message) (string, error) {
 
 type notifyEmail struct{ g *GovNotify }
 
+// Name is "govuk_notify".
 func (p notifyEmail) Name() string { return NotifyProviderName }
+
+// Send posts an email and returns Notify's id for it.
 func (p notifyEmail) Send(ctx context.Context, m Message) (string, error) {
 	return p.g.send(ctx, "email", map[string]any{"email_address": m.To, "template_id": p.g.EmailTemplate,
 		"personalisation": map[string]string{"subject": m.Subject, "body": m.Text}, "reference": m.Ref})
@@ -187,7 +193,10 @@ func (p notifyEmail) Send(ctx context.Context, m Message) (string, error) {
 
 type notifyLetters struct{ g *GovNotify }
 
+// Name is "govuk_notify".
 func (p notifyLetters) Name() string { return NotifyProviderName }
+
+// Send posts a precompiled letter and returns Notify's id for it.
 func (p notifyLetters) Send(ctx context.Context, m Message) (string, error) {
 	if m.Document == nil {
 		return "", Permanent(fmt.Errorf("govuk notify: letter %s has no document", m.Ref))
