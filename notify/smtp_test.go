@@ -223,6 +223,13 @@ func TestSMTPStartTLS(t *testing.T) {
 	if _, err := q.Send(context.Background(), notify.Message{To: "a@example.com", Subject: "s", Text: "t"}); err == nil || len(plain.received) != 0 {
 		t.Fatalf("STARTTLS required against a server without it: %v, %d received", err, len(plain.received))
 	}
+	sep, err := notify.NewSMTP("smtp://url-user:url-pass@mail.example.com", "hub", "separate pass", "required", "a@example.com")
+	if err != nil || sep.Username != "hub" || sep.Password != "separate pass" || sep.Port != 587 || sep.ImplicitTLS {
+		t.Errorf("separate user and password: %+v %v", sep, err)
+	}
+	if tlsFirst, err := notify.NewSMTP("smtps://mail.example.com", "", "", "required", "a@example.com"); err != nil || !tlsFirst.ImplicitTLS || tlsFirst.Port != 465 {
+		t.Errorf("smtps: %+v %v", tlsFirst, err)
+	}
 	for _, bad := range []string{"mail.example.com:25", "http://mail.example.com", "smtp://"} {
 		if _, err := notify.NewSMTP(bad, "", "", "required", "a@example.com"); err == nil {
 			t.Errorf("%q accepted", bad)
