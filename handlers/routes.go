@@ -6,7 +6,9 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/patienthub/patienthub/assets"
+	"github.com/patienthub/patienthub/hub"
 	serviceworker "github.com/patienthub/patienthub/service-worker"
+	"github.com/patienthub/patienthub/store"
 )
 
 // routes is the one route table. Each group's guard is beside it, so who can reach patient data
@@ -65,6 +67,45 @@ func (s *Server) routes(e *echo.Echo) {
 	e.GET("/sites", s.sites)
 	e.GET("/sites/:id", s.site)
 	e.GET("/sites/:id/maps/:map", s.siteMap)
+
+	// The staff console. Its own sign-in and session cookie (a patient's session never counts here),
+	// CSRF on every form, and each route's role beside it. An administrator may use every page;
+	// agents and the post room only their own (hub.StaffMay).
+	con := s.newStaffConsole()
+	staff := e.Group("/staff", s.csrf.middleware, con.loadStaff)
+	agent, postroom, admin := con.requireStaff(hub.RoleAgent), con.requireStaff(hub.RolePostroom), con.requireStaff(hub.RoleAdmin)
+	staff.GET("", con.home)
+	staff.POST("", con.signIn, s.limiter.middleware)
+	staff.POST("/signout", con.signOut)
+	staff.GET("/queue", con.queue, agent)
+	staff.GET("/tasks/:id", con.task, agent)
+	staff.POST("/tasks/:id/claim", con.taskClaim, agent)
+	staff.POST("/tasks/:id/release", con.taskRelease, agent)
+	staff.POST("/tasks/:id/calls", con.taskCall, agent)
+	staff.POST("/tasks/:id/rebook", con.taskRebook, agent)
+	staff.POST("/tasks/:id/cancel", con.taskCancel, agent)
+	staff.POST("/tasks/:id/keep", con.taskKeep, agent)
+	staff.POST("/tasks/:id/close", con.taskClose, agent)
+	staff.GET("/patients", con.patientSearch, agent)
+	staff.GET("/patients/:id", con.patientRecord, agent)
+	staff.POST("/patients/:id/opt-out", con.patientOptOut, agent)
+	staff.POST("/patients/:id/opt-in", con.patientOptIn, agent)
+	staff.GET("/patients/:id/appointments/new", con.appointmentNew, agent)
+	staff.POST("/patients/:id/appointments", con.appointmentCreate, agent)
+	staff.GET("/patients/:id/messages/new", con.messageNew, agent)
+	staff.POST("/patients/:id/messages", con.messageSend, agent)
+	staff.GET("/appointments/:id/edit", con.appointmentEdit, agent)
+	staff.POST("/appointments/:id", con.appointmentUpdate, agent)
+	staff.GET("/appointments/:id/letter", con.appointmentLetter, agent)
+	staff.POST("/appointments/:id/letter/generate", con.letterGenerate, agent)
+	staff.POST("/appointments/:id/letter/upload", con.letterUpload, agent)
+	staff.GET("/letters/:id/file", con.letterFile, agent)
+	staff.GET("/post", con.postRoom, postroom)
+	staff.POST("/post/batch", con.postBatch, postroom)
+	staff.GET("/post/batches/:id", con.job(store.JobPostroomBatch), postroom)
+	staff.GET("/post/batches/:id/file", con.jobFile(store.JobPostroomBatch), postroom)
+	staff.POST("/post/batches/:id/posted", con.postBatchPosted, postroom)
+	_ = admin
 
 	// Demo mode only: the outbox where every message "arrives".
 	if s.Hub.Cfg.Demo {
