@@ -35,6 +35,7 @@ type Config struct {
 	PostProvider  string
 
 	NotifyConfig
+	StaffConfig
 }
 
 // HTTPS reports whether the public address is https, which makes cookies Secure and __Host-.
@@ -88,7 +89,7 @@ func contains(list []string, v string) bool {
 	return false
 }
 
-var settings = append([]setting{
+var settings = append(append([]setting{
 	{env: "PATIENTHUB_LISTEN", flag: "listen", def: ":8080", usage: "address to listen on", set: stringSetting(func(c *Config) *string { return &c.Listen })},
 	{env: "PATIENTHUB_PUBLIC_URL", flag: "public-url", def: "http://localhost:8080", usage: "the address patients use; links in messages point here", set: func(c *Config, v string) error {
 		u, err := url.Parse(v)
@@ -120,7 +121,7 @@ var settings = append([]setting{
 	{env: "PATIENTHUB_SMS_PROVIDER", flag: "sms-provider", def: "outbox", usage: "how texts are sent: outbox, notify or twilio", set: stringSetting(func(c *Config) *string { return &c.SMSProvider }, "outbox", "notify", "twilio")},
 	{env: "PATIENTHUB_EMAIL_PROVIDER", flag: "email-provider", def: "outbox", usage: "how emails are sent: outbox, smtp or notify", set: stringSetting(func(c *Config) *string { return &c.EmailProvider }, "outbox", "smtp", "notify")},
 	{env: "PATIENTHUB_POST_PROVIDER", flag: "post-provider", def: "outbox", usage: "how paper letters are sent: outbox, postroom or notify", set: stringSetting(func(c *Config) *string { return &c.PostProvider }, "outbox", "postroom", "notify")},
-}, notifySettings...)
+}, notifySettings...), staffSettings...)
 
 // LoadConfig reads the configuration: defaults, then the environment, then flags in args.
 // An invalid value is an error naming the variable and what it must be.
@@ -195,6 +196,9 @@ func (c Config) Print(w io.Writer) {
 		"PATIENTHUB_POST_PROVIDER": c.PostProvider,
 	}
 	for k, v := range c.notifyValues() {
+		values[k] = v
+	}
+	for k, v := range c.staffValues() {
 		values[k] = v
 	}
 	secret := map[string]bool{}
