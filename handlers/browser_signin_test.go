@@ -412,7 +412,7 @@ func TestBrowserSignInPageScriptsRunUnderCSP(t *testing.T) {
 			return
 		}
 
-		// The inline script (with the nonce), htmx and the app module, which
+		// The inline script (allowed by its hash), htmx and the app module, which
 		// imports NHS.UK frontend, all run.
 		st, err := pollReport(ctx, stateJS, func(s scriptState) bool {
 			return s.JSEnabled && s.FrontendOK && s.HTMX && s.ButtonReady
@@ -430,7 +430,7 @@ func TestBrowserSignInPageScriptsRunUnderCSP(t *testing.T) {
 		checkConsoleClean(t, watch)
 
 		// The recorder and the console check do see a violation: an inline
-		// script without the nonce is blocked and reported.
+		// script not allowed by the policy is blocked and reported.
 		ignoreConsoleSoFar(ctx)
 		if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`(() => {
 			const s = document.createElement("script");
@@ -446,7 +446,7 @@ func TestBrowserSignInPageScriptsRunUnderCSP(t *testing.T) {
 		blocked, err := pollReport(ctx, `({ ran: window.__inlineRan === true, n: window.__cspViolations.length })`,
 			func(r blockReport) bool { return r.N > 0 })
 		if err != nil || blocked.Ran || blocked.N == 0 {
-			t.Fatalf("an inline script without the nonce was not blocked and reported (err=%v): %+v", err, blocked)
+			t.Fatalf("an inline script the policy does not allow was not blocked and reported (err=%v): %+v", err, blocked)
 		}
 		for deadline := time.Now().Add(5 * time.Second); len(watch.scriptProblems()) == 0; sleepCtx(ctx, pollInterval) {
 			if time.Now().After(deadline) {

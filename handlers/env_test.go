@@ -26,7 +26,7 @@ import (
 
 // testEnv is a real hub on a real database behind a real HTTP server.
 type testEnv struct {
-	t     *testing.T
+	t     testing.TB
 	st    *store.Store
 	svc   *hub.Service
 	srv   *httptest.Server
@@ -51,7 +51,7 @@ func testConfig() hub.Config {
 		SignInPerIPPerMinute: 1000, SMSProvider: "outbox", EmailProvider: "outbox", PostProvider: "outbox"}
 }
 
-func newEnv(t *testing.T, mutate ...func(*hub.Config)) *testEnv {
+func newEnv(t testing.TB, mutate ...func(*hub.Config)) *testEnv {
 	t.Helper()
 	st := storetest.OpenDefault(t)
 	cfg := testConfig()

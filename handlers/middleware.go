@@ -1,29 +1,29 @@
 package handlers
 
 import (
-	"crypto/rand"
-	"encoding/base64"
 	"fmt"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/patienthub/patienthub/views"
 )
 
 const ctxNonce = "csp_nonce"
 
-// securityHeaders sets the headers every response carries, with a fresh CSP nonce per request.
+// contentSecurityPolicy allows scripts, styles and everything else only from the hub itself, and
+// the one inline script by its hash.
+var contentSecurityPolicy = "default-src 'self'; script-src 'self' " + views.BootScriptSource + "; style-src 'self'; " +
+	"img-src 'self' data:; font-src 'self'; connect-src 'self'; manifest-src 'self'; worker-src 'self'; " +
+	"object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+
+// securityHeaders sets the headers every response carries.
 func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		b := make([]byte, 16)
-		rand.Read(b)
-		nonce := base64.RawURLEncoding.EncodeToString(b)
-		c.Set(ctxNonce, nonce)
 		h := c.Response().Header()
-		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self' 'nonce-"+nonce+"'; style-src 'self'; "+
-			"img-src 'self' data:; font-src 'self'; connect-src 'self'; manifest-src 'self'; worker-src 'self'; "+
-			"object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+		h.Set("Content-Security-Policy", contentSecurityPolicy)
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Referrer-Policy", "same-origin")

@@ -93,7 +93,7 @@ func (s *Server) appointments(c echo.Context) error {
 		return out
 	}
 	data.Upcoming, data.Past = cards(list.Upcoming), cards(list.Past)
-	return s.render(c, http.StatusOK, "appointments", data)
+	return s.renderMemo(c, "appointments", data)
 }
 
 func (s *Server) appointment(c echo.Context) error {

@@ -15,7 +15,6 @@ func newRenderer() (*views.Renderer, error) { return views.New(assets.Path) }
 // base fills the data every page shares.
 func (s *Server) base(c echo.Context, title string) views.Page {
 	p := views.Page{Title: title, CSRF: csrfToken(c), Demo: s.Hub.Cfg.Demo}
-	p.Nonce, _ = c.Get(ctxNonce).(string)
 	if name, ok := c.Get(ctxPatientName).(string); ok {
 		p.PersonName = name
 	}

@@ -22,6 +22,7 @@ type Server struct {
 	sessions *sessionStore
 	csrf     *csrfGuard
 	limiter  *ipLimiter
+	memo     *pageMemo
 }
 
 // New builds the echo application with every route, middleware and the error handler.
@@ -40,6 +41,7 @@ func New(svc *hub.Service, log *slog.Logger) (*echo.Echo, error) {
 		sessions: newSessionStore(svc, hub.SessionPatient),
 		csrf:     newCSRFGuard(svc.Cfg.HTTPS()),
 		limiter:  newIPLimiter(svc.Cfg.SignInPerIPPerMinute),
+		memo:     newPageMemo(),
 	}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
@@ -55,7 +57,8 @@ func New(svc *hub.Service, log *slog.Logger) (*echo.Echo, error) {
 	e.Use(s.securityHeaders)
 	e.Use(middleware.BodyLimit("12M"))
 	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Level: 1, MinLength: 1024, Skipper: func(c echo.Context) bool {
-		return strings.HasPrefix(c.Request().URL.Path, "/assets/") // assets carry their own precompressed bodies
+		// Assets carry their own precompressed bodies, and some pages compress their own.
+		return strings.HasPrefix(c.Request().URL.Path, "/assets/") || selfCompressed[c.Path()]
 	}}))
 	s.routes(e)
 	return e, nil

@@ -40,6 +40,7 @@ func newSessionStore(svc *hub.Service, kind string) *sessionStore {
 	key := sha256.Sum256([]byte("patienthub " + kind + " session cookie|" + svc.Cfg.SecretKey))
 	codec := securecookie.New(key[:], nil)
 	codec.MaxAge(0)
+	codec.SetSerializer(securecookie.NopEncoder{}) // the value is the token's bytes: no gob needed
 	st := &sessionStore{hub: svc, codecs: []securecookie.Codec{codec}, name: "patienthub_session", kind: kind}
 	if kind == hub.SessionStaff {
 		st.name = "patienthub_staff"
@@ -66,10 +67,11 @@ func (st *sessionStore) New(r *http.Request, name string) (*sessions.Session, er
 	if err != nil {
 		return s, nil
 	}
-	var token string
-	if err := securecookie.DecodeMulti(name, ck.Value, &token, st.codecs...); err != nil {
+	var raw []byte
+	if err := securecookie.DecodeMulti(name, ck.Value, &raw, st.codecs...); err != nil {
 		return s, nil
 	}
+	token := string(raw)
 	row, err := st.hub.LoadSession(r.Context(), token)
 	if errors.Is(err, hub.ErrSessionEnded) {
 		return s, nil
@@ -117,7 +119,7 @@ func (st *sessionStore) Save(r *http.Request, w http.ResponseWriter, s *sessions
 	} else if err := st.update(ctx, s.ID, data, patientID, staffID); err != nil {
 		return err
 	}
-	encoded, err := securecookie.EncodeMulti(s.Name(), s.ID, st.codecs...)
+	encoded, err := securecookie.EncodeMulti(s.Name(), []byte(s.ID), st.codecs...)
 	if err != nil {
 		return err
 	}

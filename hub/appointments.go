@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -33,14 +34,20 @@ type PatientAppointments struct {
 // and records the view in the audit trail.
 func (s *Service) AppointmentsFor(ctx context.Context, patientID int64, by Actor) (PatientAppointments, error) {
 	now := s.now()
-	up, err := s.Store.UpcomingAppointments(ctx, patientID, now)
+	all, err := s.Store.AppointmentsSince(ctx, patientID, now.AddDate(0, -pastMonthsShown, 0))
 	if err != nil {
 		return PatientAppointments{}, err
 	}
-	past, err := s.Store.PastAppointments(ctx, patientID, now, now.AddDate(0, -pastMonthsShown, 0))
-	if err != nil {
-		return PatientAppointments{}, err
+	// Upcoming soonest first, then the past latest first.
+	var up, past []store.Appointment
+	for _, a := range all {
+		if a.EndsAt.Before(now) {
+			past = append(past, a)
+		} else {
+			up = append(up, a)
+		}
 	}
+	slices.Reverse(past)
 	// A moved appointment and the one that replaced it are usually both in the lists.
 	byID := make(map[int64]*store.Appointment, len(up)+len(past))
 	for _, list := range [][]store.Appointment{up, past} {

@@ -19,6 +19,8 @@ var (
 	qAppointment = q(`SELECT ` + appointmentColumns + ` FROM appointments a LEFT JOIN sites s ON s.id = a.site_id WHERE a.id = ?`)
 	qUpcoming    = q(`SELECT ` + appointmentColumns + ` FROM appointments a LEFT JOIN sites s ON s.id = a.site_id
 		WHERE a.patient_id = ? AND a.ends_at >= ? ORDER BY a.starts_at, a.id`)
+	qSince = q(`SELECT ` + appointmentColumns + ` FROM appointments a LEFT JOIN sites s ON s.id = a.site_id
+		WHERE a.patient_id = ? AND a.ends_at >= ? ORDER BY a.starts_at, a.id`)
 	qPast = q(`SELECT ` + appointmentColumns + ` FROM appointments a LEFT JOIN sites s ON s.id = a.site_id
 		WHERE a.patient_id = ? AND a.ends_at < ? AND a.ends_at >= ? ORDER BY a.starts_at DESC, a.id DESC`)
 	qAppointmentResponse = q(`UPDATE appointments SET status = ?, sequence = sequence + 1, responded_at = ?,
@@ -65,6 +67,16 @@ func (q Queries) UpcomingAppointments(ctx context.Context, patientID int64, now 
 	var as []Appointment
 	if err := q.sel(ctx, &as, qUpcoming, patientID, now.UTC()); err != nil {
 		return nil, fmt.Errorf("store: upcoming appointments of %d: %w", patientID, err)
+	}
+	return as, nil
+}
+
+// AppointmentsSince returns a patient's appointments that end at or after since, soonest first:
+// the appointments page's upcoming and recent past in one query.
+func (q Queries) AppointmentsSince(ctx context.Context, patientID int64, since time.Time) ([]Appointment, error) {
+	var as []Appointment
+	if err := q.sel(ctx, &as, qSince, patientID, since.UTC()); err != nil {
+		return nil, fmt.Errorf("store: appointments of %d: %w", patientID, err)
 	}
 	return as, nil
 }

@@ -27,6 +27,7 @@ func mustLoadLocation(name string) *time.Location {
 func funcs(assetPath func(string) string) template.FuncMap {
 	return template.FuncMap{
 		"asset":          assetPath,
+		"bootScript":     bootScript,
 		"attrName":       attrName,
 		"dict":           dict,
 		"list":           list,

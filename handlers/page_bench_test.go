@@ -1,0 +1,37 @@
+package handlers_test
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"testing"
+
+	"github.com/patienthub/patienthub/assets"
+	"github.com/patienthub/patienthub/store"
+)
+
+// BenchmarkAppointmentsPage measures the signed-in appointments page against a static asset
+// served by the same server (go test -bench Page ./handlers/).
+func BenchmarkAppointmentsPage(b *testing.B) {
+	e := newEnv(b)
+	e.addPatient("Amelia", "Clarke", "+447700900001", "", store.NewDate(1985, 3, 14), "Cardiology")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go e.svc.RunAuditWriter(ctx) // as serve does
+	br := e.browser()
+	br.signIn("07700900001", "14", "3", "1985", "+447700900001")
+	get := func(b *testing.B, path string) {
+		for i := 0; i < b.N; i++ {
+			req, _ := http.NewRequest(http.MethodGet, e.srv.URL+path, nil)
+			req.Header.Set("Accept-Encoding", "gzip")
+			resp, err := br.client.Do(req)
+			if err != nil || resp.StatusCode != http.StatusOK {
+				b.Fatalf("%s: %v %v", path, err, resp)
+			}
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+		}
+	}
+	b.Run("appointments", func(b *testing.B) { get(b, "/appointments") })
+	b.Run("static", func(b *testing.B) { get(b, assets.Path("app.css")) })
+}
