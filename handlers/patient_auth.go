@@ -18,7 +18,11 @@ const (
 func (s *Server) loadPatient(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if id := s.patientID(c); id != 0 {
-			p, err := s.Hub.Patient(c.Request().Context(), id)
+			p, ok := s.session(c).Values[keyPatient].(store.Patient)
+			var err error
+			if !ok || p.ID != id {
+				p, err = s.Hub.Patient(c.Request().Context(), id)
+			}
 			if err != nil && !errors.Is(err, store.ErrNotFound) {
 				return err
 			}

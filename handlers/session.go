@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/gorilla/securecookie"
 	"github.com/gorilla/sessions"
@@ -22,6 +23,9 @@ const (
 	keyCodeID    = "code_id"    // a sign-in waiting for its security code
 	keyUVCCodeID = "uvc_code_id"
 	keyFlash     = "flash"
+	// keyPatient holds the signed-in patient's record for this request only; keys starting
+	// with "_" are never saved.
+	keyPatient = "_patient"
 )
 
 // sessionStore keeps gorilla sessions on the server, in the database through the hub: the cookie
@@ -72,7 +76,7 @@ func (st *sessionStore) New(r *http.Request, name string) (*sessions.Session, er
 		return s, nil
 	}
 	token := string(raw)
-	row, err := st.hub.LoadSession(r.Context(), token)
+	row, patient, err := st.hub.LoadSessionWithPatient(r.Context(), token)
 	if errors.Is(err, hub.ErrSessionEnded) {
 		return s, nil
 	}
@@ -90,6 +94,9 @@ func (st *sessionStore) New(r *http.Request, name string) (*sessions.Session, er
 	}
 	if row.PatientID.Valid {
 		s.Values[keyPatientID] = row.PatientID.Int64
+	}
+	if patient != nil {
+		s.Values[keyPatient] = *patient
 	}
 	if row.StaffID.Valid {
 		s.Values[keyStaffID] = row.StaffID.Int64
@@ -148,7 +155,7 @@ func (st *sessionStore) encode(s *sessions.Session) (data string, patientID, sta
 	values := map[string]any{}
 	for k, v := range s.Values {
 		key, ok := k.(string)
-		if !ok {
+		if !ok || strings.HasPrefix(key, "_") {
 			continue
 		}
 		switch key {

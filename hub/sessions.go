@@ -69,31 +69,37 @@ func (s *Service) StartSession(ctx context.Context, kind string, patientID, staf
 // LoadSession returns the live session for a token, extending its idle time. An ended session
 // is deleted and ErrSessionEnded returned.
 func (s *Service) LoadSession(ctx context.Context, token string) (store.Session, error) {
+	sess, _, err := s.LoadSessionWithPatient(ctx, token)
+	return sess, err
+}
+
+// LoadSessionWithPatient is LoadSession that also returns the signed-in patient's record, if any.
+func (s *Service) LoadSessionWithPatient(ctx context.Context, token string) (store.Session, *store.Patient, error) {
 	if token == "" {
-		return store.Session{}, ErrSessionEnded
+		return store.Session{}, nil, ErrSessionEnded
 	}
-	sess, err := s.Store.Session(ctx, sessionID(token))
+	sess, patient, err := s.Store.SessionWithPatient(ctx, sessionID(token))
 	if errors.Is(err, store.ErrNotFound) {
-		return store.Session{}, ErrSessionEnded
+		return store.Session{}, nil, ErrSessionEnded
 	}
 	if err != nil {
-		return store.Session{}, err
+		return store.Session{}, nil, err
 	}
 	now := s.now()
 	if !now.Before(sess.ExpiresAt) || now.Sub(sess.CreatedAt) >= s.Cfg.SessionMax {
 		if err := s.Store.DeleteSession(ctx, sess.ID); err != nil {
-			return store.Session{}, err
+			return store.Session{}, nil, err
 		}
-		return store.Session{}, ErrSessionEnded
+		return store.Session{}, nil, ErrSessionEnded
 	}
 	if now.Sub(sess.LastSeenAt) >= touchEvery {
 		sess.LastSeenAt = now
 		sess.ExpiresAt = minTime(now.Add(s.idleFor(sess.Kind)), sess.CreatedAt.Add(s.Cfg.SessionMax))
 		if err := s.Store.UpdateSession(ctx, sess); err != nil {
-			return store.Session{}, err
+			return store.Session{}, nil, err
 		}
 	}
-	return sess, nil
+	return sess, patient, nil
 }
 
 // SaveSession writes a session's owner and data back.

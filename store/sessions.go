@@ -3,7 +3,9 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -23,8 +25,10 @@ type Session struct {
 var (
 	qCreateSession = q(`INSERT INTO sessions (id, kind, patient_id, staff_id, data, created_at, last_seen_at, expires_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
-	qSession               = q(`SELECT id, kind, patient_id, staff_id, data, created_at, last_seen_at, expires_at FROM sessions WHERE id = ?`)
-	qUpdateSession         = q(`UPDATE sessions SET patient_id = ?, staff_id = ?, data = ?, last_seen_at = ?, expires_at = ? WHERE id = ?`)
+	qSession        = q(`SELECT id, kind, patient_id, staff_id, data, created_at, last_seen_at, expires_at FROM sessions WHERE id = ?`)
+	qUpdateSession  = q(`UPDATE sessions SET patient_id = ?, staff_id = ?, data = ?, last_seen_at = ?, expires_at = ? WHERE id = ?`)
+	qSessionPatient = q(`SELECT s.id, s.kind, s.patient_id, s.staff_id, s.data, s.created_at, s.last_seen_at, s.expires_at, ` +
+		prefixed("p", patientColumns) + ` FROM sessions s JOIN patients p ON p.id = s.patient_id WHERE s.id = ?`)
 	qDeleteSession         = q(`DELETE FROM sessions WHERE id = ?`)
 	qDeleteExpiredSessions = q(`DELETE FROM sessions WHERE expires_at < ?`)
 )
@@ -45,6 +49,38 @@ func (q Queries) Session(ctx context.Context, id string) (Session, error) {
 		return s, notFound(err, "session", "")
 	}
 	return s, nil
+}
+
+// SessionWithPatient returns a session and, when it is a signed-in patient's, the patient's record,
+// in one query for the busiest path (every page a patient opens).
+func (q Queries) SessionWithPatient(ctx context.Context, id string) (Session, *Patient, error) {
+	var row struct {
+		Session
+		Patient Patient `db:"p"`
+	}
+	err := q.get(ctx, &row, qSessionPatient, id)
+	if err == nil {
+		return row.Session, &row.Patient, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return Session{}, nil, fmt.Errorf("store: session: %w", err)
+	}
+	sess, err := q.Session(ctx, id)
+	return sess, nil, err
+}
+
+// prefixed turns "a, b" into `t.a AS "t.a", t.b AS "t.b"`, for scanning a joined table into a
+// struct field tagged db:"t".
+func prefixed(table, columns string) string {
+	var b strings.Builder
+	for i, col := range strings.Split(columns, ",") {
+		col = strings.TrimSpace(col)
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, `%s.%s AS "%s.%s"`, table, col, table, col)
+	}
+	return b.String()
 }
 
 // UpdateSession saves a session's owner, data and times.

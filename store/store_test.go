@@ -245,3 +245,30 @@ func TestNotificationQueue(t *testing.T) {
 		}
 	})
 }
+
+func TestSessionWithPatient(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		now := time.Now().UTC().Truncate(time.Microsecond)
+		p := newPatient(t, s, "RR9", "+447700900009", "nine@example.com", store.NewDate(1990, 1, 2))
+		signedIn := store.Session{ID: "with", Kind: "patient", Data: "{}", CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(time.Hour)}
+		signedIn.PatientID.Int64, signedIn.PatientID.Valid = p.ID, true
+		anon := store.Session{ID: "without", Kind: "patient", Data: "{}", CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(time.Hour)}
+		for _, sess := range []store.Session{signedIn, anon} {
+			if err := s.CreateSession(ctx, sess); err != nil {
+				t.Fatal(err)
+			}
+		}
+		sess, got, err := s.SessionWithPatient(ctx, "with")
+		if err != nil || got == nil || got.ID != p.ID || got.Email.String != "nine@example.com" || sess.ID != "with" || !got.DateOfBirth.Equal(p.DateOfBirth.Time) {
+			t.Fatalf("signed-in session: %v %+v %+v", err, sess, got)
+		}
+		sess, got, err = s.SessionWithPatient(ctx, "without")
+		if err != nil || got != nil || sess.ID != "without" {
+			t.Fatalf("session without a patient: %v %+v %+v", err, sess, got)
+		}
+		if _, _, err := s.SessionWithPatient(ctx, "missing"); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("missing session: %v", err)
+		}
+	})
+}
