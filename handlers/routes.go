@@ -105,7 +105,25 @@ func (s *Server) routes(e *echo.Echo) {
 	staff.GET("/post/batches/:id", con.job(store.JobPostroomBatch), postroom)
 	staff.GET("/post/batches/:id/file", con.jobFile(store.JobPostroomBatch), postroom)
 	staff.POST("/post/batches/:id/posted", con.postBatchPosted, postroom)
-	_ = admin
+	staff.GET("/admin/staff", con.staffAccounts, admin)
+	staff.GET("/admin/staff/new", con.staffAccountNew, admin)
+	staff.POST("/admin/staff", con.staffAccountCreate, admin)
+	staff.GET("/admin/staff/:id", con.staffAccount, admin)
+	staff.POST("/admin/staff/:id", con.staffAccountUpdate, admin)
+	staff.POST("/admin/staff/:id/password", con.staffAccountPassword, admin)
+	staff.POST("/admin/staff/:id/unlock", con.staffAccountUnlock, admin)
+	staff.GET("/admin/sites", con.adminSites, admin)
+	staff.GET("/admin/sites/new", con.adminSiteNew, admin)
+	staff.POST("/admin/sites", con.adminSiteCreate, admin)
+	staff.GET("/admin/sites/:id", con.adminSite, admin)
+	staff.POST("/admin/sites/:id", con.adminSiteUpdate, admin)
+	staff.POST("/admin/sites/:id/maps", con.adminSiteMapUpload, admin)
+	staff.POST("/admin/sites/:id/maps/:map/delete", con.adminSiteMapDelete, admin)
+	staff.GET("/admin/wording", con.adminWordings, admin)
+	staff.GET("/admin/wording/:purpose", con.adminWording, admin)
+	staff.POST("/admin/wording/:purpose", con.adminWordingSave, admin)
+	staff.POST("/admin/wording/:purpose/reset", con.adminWordingReset, admin)
+	staff.GET("/admin/timings", con.adminTimings, admin)
 
 	// Demo mode only: the outbox where every message "arrives".
 	if s.Hub.Cfg.Demo {

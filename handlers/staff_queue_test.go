@@ -24,7 +24,11 @@ type queueEnv struct {
 }
 
 func newQueueEnv(t *testing.T, action hub.PatientAction) *queueEnv {
-	e := newEnv(t)
+	return newQueueEnvOn(t, newEnv(t), action)
+}
+
+// newQueueEnvOn sets up the queue scene on an existing hub.
+func newQueueEnvOn(t *testing.T, e *testEnv, action hub.PatientAction) *queueEnv {
 	p := e.addPatient("Amelia", "Clarke", "+447700900001", "", store.NewDate(1985, time.March, 14), "Cardiology Outpatients")
 	a := e.firstAppointment(p)
 	q := &queueEnv{testEnv: e, patient: p, appt: a}

@@ -137,6 +137,8 @@ func (s *Service) queue(ctx context.Context, tx *store.Tx, p store.Patient, key,
 	w := s.Cfg.compose(purpose, p, ab)
 	if ch == store.ChannelPost {
 		w = s.Cfg.composePost(purpose, p, ab)
+	} else {
+		w = s.customWording(ctx, tx.Queries, purpose, p, ab, w) // an administrator's wording, if any
 	}
 	n.Subject, n.Body = w.Subject, w.Text
 	created, err := tx.EnqueueNotification(ctx, &n)
