@@ -52,6 +52,10 @@ var staffRouteRoles = map[string]string{
 	"GET /staff/post/batches/:id/file":    hub.RolePostroom,
 	"POST /staff/post/batches/:id/posted": hub.RolePostroom,
 
+	"GET /staff/dashboard":                         hub.RoleAdmin,
+	"POST /staff/dashboard/export":                 hub.RoleAdmin,
+	"GET /staff/dashboard/exports/:id":             hub.RoleAdmin,
+	"GET /staff/dashboard/exports/:id/file":        hub.RoleAdmin,
 	"GET /staff/admin/staff":                       hub.RoleAdmin,
 	"GET /staff/admin/staff/new":                   hub.RoleAdmin,
 	"POST /staff/admin/staff":                      hub.RoleAdmin,
