@@ -100,6 +100,9 @@ func TestPostRoomPrintsAndMarksABatch(t *testing.T) {
 			t.Errorf("%s's letter not recorded as posted: %+v", pt.FullName(), ls)
 		}
 	}
+	if !hasString(e.auditActions(margaret.ID), "postroom.view") {
+		t.Error("seeing a patient's address in the post room is not in their audit trail")
+	}
 	if posted, _ := e.st.AuditByAction(ctx, "postroom.posted"); len(posted) != 2 {
 		t.Errorf("posted letters audited: %d", len(posted))
 	}

@@ -116,7 +116,7 @@ func TestAgentRebooksARequest(t *testing.T) {
 	mustContain(t, q.patientPage(q.appt.ID), "<strong>Done</strong>", "See your new appointment on "+hub.LondonDateTime(newStart))
 	mustContain(t, q.person.get("/appointments"), strings.Split(hub.LondonDateTime(newStart), " at ")[0])
 	trail := q.auditActions(q.patient.ID)
-	for _, want := range []string{"staff.task.view", "task.claim", "task.call", "task.rebooked"} {
+	for _, want := range []string{"staff.queue.view", "staff.task.view", "task.claim", "task.call", "task.rebooked"} {
 		if !hasString(trail, want) {
 			t.Errorf("audit trail lacks %s: %v", want, trail)
 		}

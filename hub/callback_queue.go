@@ -84,9 +84,8 @@ func entryOf(it store.QueueItem, staffID int64, now time.Time) QueueEntry {
 		Mine: it.AssignedStaffID.Valid && it.AssignedStaffID.Int64 == staffID}
 }
 
-// CallbackQueue lists the requests not yet done, oldest first. The view is one audit event
-// naming the tasks shown, rather than one per patient, so agents' refreshes do not bury each
-// patient's trail; opening a task or a record is audited for that patient.
+// CallbackQueue lists the requests not yet done, oldest first. Each patient shown is audited as
+// seen in the queue (view events are stored in batches, so refreshing stays cheap).
 func (s *Service) CallbackQueue(ctx context.Context, staffID int64, by Actor) ([]QueueEntry, error) {
 	items, err := s.Store.CallbackQueue(ctx, queueLength)
 	if err != nil {
@@ -94,12 +93,14 @@ func (s *Service) CallbackQueue(ctx context.Context, staffID int64, by Actor) ([
 	}
 	now := s.now()
 	out := make([]QueueEntry, len(items))
-	ids := make([]string, len(items))
+	seen := map[int64]bool{}
 	for i, it := range items {
 		out[i] = entryOf(it, staffID, now)
-		ids[i] = strconv.FormatInt(it.ID, 10)
+		if !seen[it.PatientID] {
+			seen[it.PatientID] = true
+			s.audit(ctx, by.event("staff.queue.view", it.PatientID, taskObject(it.ID), "seen in the call-back queue"))
+		}
 	}
-	s.audit(ctx, by.event("staff.queue.view", 0, "tasks", strings.Join(ids, ",")))
 	return out, nil
 }
 

@@ -33,18 +33,20 @@ func PostPurposeText(purpose string) string {
 	return purpose
 }
 
-// PostRoom lists what waits to be printed and posted, and records that staff saw the names and
-// addresses (one audit event for the list).
+// PostRoom lists what waits to be printed and posted. Each patient whose name and address are
+// shown is audited as seen in the post room.
 func (s *Service) PostRoom(ctx context.Context, by Actor) ([]PostItem, error) {
 	items, err := s.PostQueue(ctx)
 	if err != nil {
 		return nil, err
 	}
-	ids := make([]int64, len(items))
-	for i, it := range items {
-		ids[i] = it.Notification.ID
+	seen := map[int64]bool{}
+	for _, it := range items {
+		if !seen[it.Patient.ID] {
+			seen[it.Patient.ID] = true
+			s.audit(ctx, by.event("postroom.view", it.Patient.ID, "notification:"+strconv.FormatInt(it.Notification.ID, 10), "seen in the post room"))
+		}
 	}
-	s.audit(ctx, by.event("postroom.view", 0, "post_queue", joinIDs(ids)))
 	return items, nil
 }
 
