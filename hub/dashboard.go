@@ -30,9 +30,9 @@ type Bar struct {
 
 // ChannelDelivery is how the notifications on one channel fared.
 type ChannelDelivery struct {
-	Channel                                     store.Channel
+	Channel                                      store.Channel
 	Total, Delivered, Sent, Failed, Unsent, Wait int
-	FailedPercent                               int // of those that were tried
+	FailedPercent                                int // of those that were tried
 }
 
 // Dashboard is the service's figures for a period.

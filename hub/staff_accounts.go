@@ -52,7 +52,9 @@ func passwordProblems(pw string) []RequestProblem {
 }
 
 // StaffAccounts lists every staff account.
-func (s *Service) StaffAccounts(ctx context.Context) ([]store.Staff, error) { return s.Store.ListStaff(ctx) }
+func (s *Service) StaffAccounts(ctx context.Context) ([]store.Staff, error) {
+	return s.Store.ListStaff(ctx)
+}
 
 // StaffAccount returns one staff account.
 func (s *Service) StaffAccount(ctx context.Context, id int64) (store.Staff, error) {
