@@ -34,7 +34,10 @@ func (con *staffConsole) dashboard(c echo.Context) error {
 		data.Periods = append(data.Periods, staffOption{Value: strconv.Itoa(p), Label: fmt.Sprintf("The last %d days", p), Selected: p == d.Days})
 	}
 	data.Postage = fmt.Sprintf("£%d.%02d", d.PostageAvoidedPence/100, d.PostageAvoidedPence%100)
-	data.Carbon = fmt.Sprintf("%.1f kg", float64(d.CarbonAvoidedGrams)/1000)
+	data.Carbon = fmt.Sprintf("%d g", d.CarbonAvoidedGrams)
+	if d.CarbonAvoidedGrams >= 1000 {
+		data.Carbon = fmt.Sprintf("%.1f kg", float64(d.CarbonAvoidedGrams)/1000)
+	}
 	data.Turnaround = "none done yet"
 	if d.RequestsDone > 0 {
 		data.Turnaround = hub.WaitingText(d.MedianTurnaround)

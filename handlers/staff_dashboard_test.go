@@ -58,7 +58,7 @@ func TestDashboardFiguresChartsAndExport(t *testing.T) {
 	b := e.browser()
 	b.staffSignIn("boss")
 	d := b.get("/staff/dashboard?days=7")
-	mustContain(t, d, "3 of 5 letters (60%) were read online", "£2.55", "0.1 kg",
+	mustContain(t, d, "3 of 5 letters (60%) were read online", "£2.55", "60 g",
 		`role="img"`, `<title id="letters-chart-title">`, `<desc id="letters-chart-desc">Read online: 3; Posted: 1; Not read or posted yet: 1.</desc>`,
 		"Asked to rebook", "50%", `<option value="7" selected>`)
 	// An unknown period falls back to the default rather than reaching the query.
