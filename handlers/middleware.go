@@ -11,8 +11,6 @@ import (
 	"github.com/patienthub/patienthub/views"
 )
 
-const ctxNonce = "csp_nonce"
-
 // contentSecurityPolicy allows scripts, styles and everything else only from the hub itself, and
 // the one inline script by its hash.
 var contentSecurityPolicy = "default-src 'self'; script-src 'self' " + views.BootScriptSource + "; style-src 'self'; " +

@@ -66,7 +66,6 @@ func homeFor(role string) string {
 // page fills what every console page shares; section is the nav link to mark as current.
 func (con *staffConsole) page(c echo.Context, title, section string) StaffPage {
 	p := StaffPage{Page: views.Page{Title: title + " - Staff", CSRF: csrfToken(c), Demo: con.Hub.Cfg.Demo}}
-	p.Nonce, _ = c.Get(ctxNonce).(string)
 	if st, ok := currentStaff(c); ok {
 		p.StaffName, p.Role, p.RoleName = st.Name, st.Role, hub.RoleName(st.Role)
 		for _, sec := range staffSections {

@@ -26,7 +26,6 @@ const layoutName = "base.html"
 type Page struct {
 	Title      string      // the page's own title; <title> becomes "Title - Patient Hub"
 	CSRF       string      // CSRF token: hidden input _csrf in every form, and the body's hx-headers
-	Nonce      string      // CSP nonce for the one inline script
 	PersonName string      // signed-in patient's full name ("" when signed out)
 	StaffName  string      // signed-in staff member's name ("" otherwise)
 	Flash      string      // one-off success message, shown as a notification banner
