@@ -134,6 +134,16 @@ func (s *Server) codePage(c echo.Context, codeID int64) (CodePage, error) {
 	return data, nil
 }
 
+// codeRefused shows the code page again with why the last step was refused.
+func (s *Server) codeRefused(c echo.Context, codeID int64, msg string) error {
+	data, err := s.codePage(c, codeID)
+	if err != nil {
+		return err
+	}
+	data.Errors.Add("code", msg)
+	return s.renderForm(c, "signin_code", data)
+}
+
 func (s *Server) codeForm(c echo.Context) error {
 	codeID := s.pendingCode(c, keyCodeID)
 	if codeID == 0 {
@@ -165,12 +175,7 @@ func (s *Server) codeCheck(c echo.Context) error {
 	typed := c.FormValue("code")
 	res, err := s.Hub.VerifyCode(c.Request().Context(), codeID, typed, s.actor(c))
 	if msg, ok := refusalMessage(err); ok {
-		data, perr := s.codePage(c, codeID)
-		if perr != nil {
-			return perr
-		}
-		data.Errors.Add("code", msg)
-		return s.renderForm(c, "signin_code", data)
+		return s.codeRefused(c, codeID, msg)
 	}
 	if errors.Is(err, store.ErrNotFound) {
 		return s.startAgain(c)
@@ -200,12 +205,7 @@ func (s *Server) codeResend(c echo.Context) error {
 	}
 	started, err := s.Hub.ResendCode(c.Request().Context(), codeID, s.actor(c))
 	if msg, ok := refusalMessage(err); ok {
-		data, perr := s.codePage(c, codeID)
-		if perr != nil {
-			return perr
-		}
-		data.Errors.Add("code", msg)
-		return s.renderForm(c, "signin_code", data)
+		return s.codeRefused(c, codeID, msg)
 	}
 	if err != nil {
 		return err
