@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"net"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/patienthub/patienthub/notify"
@@ -98,4 +99,18 @@ func pushService(endpoint string) string {
 		return u.Hostname()
 	}
 	return ""
+}
+
+// pushPath is the page of the hub a click on a push opens: the letter or appointment it is about,
+// the messages, or else the appointments. It names a page, never anything clinical.
+func pushPath(n store.Notification) string {
+	switch {
+	case n.Purpose == PurposeNewMessage:
+		return "/messages"
+	case n.LetterID.Valid:
+		return "/letters/" + strconv.FormatInt(n.LetterID.Int64, 10)
+	case n.AppointmentID.Valid:
+		return "/appointments/" + strconv.FormatInt(n.AppointmentID.Int64, 10)
+	}
+	return "/appointments"
 }

@@ -41,7 +41,7 @@ func (d dispatchPolicy) Prepare(ctx context.Context, n store.Notification, now t
 	case store.ChannelEmail:
 		m.HTML = emailHTML(n.Subject, n.Body)
 	case store.ChannelPush:
-		m.Subject, m.Text, m.URL = "Patient Hub", pushText, s.Cfg.PublicURL+"/"
+		m.Subject, m.Text, m.URL = "Patient Hub", pushText, s.Cfg.PublicURL+pushPath(n)
 	case store.ChannelPost:
 		m.Document = func() ([]byte, error) { return s.PostDocument(ctx, n) }
 	}
