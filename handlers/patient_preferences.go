@@ -19,6 +19,7 @@ type PreferencesPage struct {
 	Email      string
 	Address    string
 	OptedOutOn string // the date they opted out, or ""
+	Device     DeviceSettings
 }
 
 // OptOutPage asks the patient to confirm that they want to opt out.
@@ -36,7 +37,7 @@ func (s *Server) preferences(c echo.Context) error {
 
 func (s *Server) preferencesPage(c echo.Context, p store.Patient, chosen store.Channel) PreferencesPage {
 	data := PreferencesPage{PatientPage: s.patientPage(c, "Your preferences", "preferences"), Mobile: callOn(p),
-		Email: p.Email.String, Address: p.Address}
+		Email: p.Email.String, Address: p.Address, Device: s.deviceSettings(c, p.ID)}
 	if p.Postcode != "" {
 		data.Address += ", " + p.Postcode
 	}

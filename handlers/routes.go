@@ -19,6 +19,9 @@ func (s *Server) routes(e *echo.Echo) {
 	e.GET("/readyz", s.readyz)
 	e.GET("/assets/*", echo.WrapHandler(assets.Handler()))
 	e.GET("/manifest.webmanifest", echo.WrapHandler(serviceworker.ManifestHandler(assets.Path)))
+	// A patient's private calendar feed, fetched by calendar apps: no session and no CSRF; the
+	// unguessable key in the link is the credential, and each address is limited.
+	e.GET(CalendarFeedPath, s.calendarFeed, feedLimit(feedRequestsPerMinute))
 
 	// Delivery receipts from message providers: no session and no CSRF token, since providers post
 	// them; each handler checks its provider's own credential (Notify's bearer token, Twilio's signature).
@@ -51,6 +54,7 @@ func (s *Server) routes(e *echo.Echo) {
 	patient.POST("/appointments/:id/rebook", s.rebookRequest)
 	patient.GET("/appointments/:id/cancel", s.cancelForm)
 	patient.POST("/appointments/:id/cancel", s.cancelRequest)
+	patient.GET("/appointments/:id/calendar.ics", s.appointmentCalendar)
 	patient.GET("/letters", s.letters)
 	patient.GET("/letters/:id", s.letter)
 	patient.GET("/letters/:id/file", s.letterFile)
@@ -61,6 +65,10 @@ func (s *Server) routes(e *echo.Echo) {
 	patient.GET("/preferences/opt-out", s.optOutForm)
 	patient.POST("/preferences/opt-out", s.optOut)
 	patient.POST("/preferences/opt-in", s.optIn)
+	patient.POST("/preferences/calendar-feed", s.calendarFeedStart)
+	patient.POST("/preferences/calendar-feed/stop", s.calendarFeedStop)
+	patient.POST("/preferences/push", s.pushSubscribe)
+	patient.POST("/preferences/push/delete", s.pushUnsubscribe)
 
 	// Hospital sites, directions and maps: no personal data, so public and cacheable (no session,
 	// no cookies).
