@@ -19,6 +19,9 @@ func (s *Server) routes(e *echo.Echo) {
 	e.GET("/readyz", s.readyz)
 	e.GET("/assets/*", echo.WrapHandler(assets.Handler()))
 	e.GET("/manifest.webmanifest", echo.WrapHandler(serviceworker.ManifestHandler(assets.Path)))
+	// The service worker and its offline page: the same for everybody, nothing personal in them.
+	e.GET(serviceworker.ScriptPath, echo.WrapHandler(s.newServiceWorker()))
+	e.GET(serviceworker.OfflinePath, s.offline)
 	// A patient's private calendar feed, fetched by calendar apps: no session and no CSRF; the
 	// unguessable key in the link is the credential, and each address is limited.
 	e.GET(CalendarFeedPath, s.calendarFeed, feedLimit(feedRequestsPerMinute))
