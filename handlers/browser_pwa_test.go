@@ -23,6 +23,7 @@ import (
 	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 
+	"github.com/patienthub/patienthub/assets"
 	"github.com/patienthub/patienthub/hub"
 	serviceworker "github.com/patienthub/patienthub/service-worker"
 	"github.com/patienthub/patienthub/store"
@@ -75,6 +76,22 @@ func (r cacheReport) personalCopies() []string {
 }
 
 func (r cacheReport) has(cache, path string) bool { return slices.Contains(r.Caches[cache], path) }
+
+// waitForCaches waits until Cache Storage satisfies ok, and fails the test saying what was wanted.
+func waitForCaches(t testing.TB, ctx context.Context, what string, ok func(cacheReport) bool) {
+	t.Helper()
+	deadline := time.Now().Add(sessionFrom(ctx).waitTimeout)
+	for {
+		r, err := chromedp.Run(ctx, chromedp.Evaluate[cacheReport](cacheReportJS, chromedp.EvalAwaitPromise))
+		if err == nil && ok(r) {
+			return
+		}
+		if time.Now().After(deadline) || ctx.Err() != nil {
+			t.Fatalf("%s: Cache Storage holds %v (err %v)", what, r.Caches, err)
+		}
+		sleepCtx(ctx, 100*time.Millisecond)
+	}
+}
 
 // waitForWorker waits until the service worker is active, controls the page and has its shell.
 func waitForWorker(t testing.TB, ctx context.Context) {
@@ -179,6 +196,17 @@ func TestBrowserInstallableWithItsWorker(t *testing.T) {
 	if r.Scope != e.srv.URL+"/" {
 		t.Errorf("worker scope %q, want the whole site", r.Scope)
 	}
+	for name, paths := range r.Caches {
+		if !strings.HasPrefix(name, "patienthub-shell-") {
+			t.Errorf("a cache %s before anyone signed in: %v", name, paths)
+			continue
+		}
+		for _, want := range []string{assets.Path("pwa.js"), assets.Path("nhsuk-frontend.min.css"), "/offline", "/manifest.webmanifest"} {
+			if !slices.Contains(paths, want) {
+				t.Errorf("the app shell lacks %s", want)
+			}
+		}
+	}
 
 	manifest, err := chromedp.Call(ctx, page.GetAppManifest, page.GetAppManifestParams{})
 	if err != nil {
@@ -213,6 +241,9 @@ func TestBrowserInstallableWithItsWorker(t *testing.T) {
 	checkAxe(t, ctx)
 	navigate(t, ctx, e.srv.URL+"/offline")
 	waitForText(t, ctx, "You are offline")
+	if got := fetchStatus(t, ctx, "/manifest.webmanifest"); got != "200 application/manifest+json" {
+		t.Errorf("the manifest offline: %s", got)
+	}
 	setOffline(t, ctx, false)
 	navigate(t, ctx, e.srv.URL+"/accessibility")
 	waitForText(t, ctx, "Accessibility statement")
@@ -226,11 +257,9 @@ func TestBrowserMapSeenOnceOpensOffline(t *testing.T) {
 	sitePath, mapPath := fmt.Sprintf("/sites/%d", site.ID), fmt.Sprintf("/sites/%d/maps/%d", site.ID, svg.ID)
 	navigate(t, ctx, e.srv.URL+sitePath)
 	waitForText(t, ctx, "By bus: routes 1, 6 and 97.")
-	if _, err := pollReport(ctx, cacheReportJS, func(r cacheReport) bool {
+	waitForCaches(t, ctx, "the site page and its map kept", func(r cacheReport) bool {
 		return r.has("patienthub-sites", sitePath) && r.has("patienthub-sites", mapPath)
-	}); err != nil {
-		t.Fatalf("the site page and its map were not kept: %+v", readCaches(t, ctx))
-	}
+	})
 
 	setOffline(t, ctx, true)
 	navigate(t, ctx, e.srv.URL+sitePath)
@@ -276,12 +305,10 @@ func TestBrowserOwnDeviceKeepsAppointmentsOffline(t *testing.T) {
 	checkAxe(t, ctx)
 	navigate(t, ctx, e.srv.URL+letterPath)
 	waitForText(t, ctx, "Read the letter (PDF)")
-	if _, err := pollReport(ctx, cacheReportJS, func(r cacheReport) bool {
+	waitForCaches(t, ctx, "the appointments and the letter kept", func(r cacheReport) bool {
 		return r.has("patienthub-personal", "/appointments") && r.has("patienthub-personal", apptPath) &&
 			r.has("patienthub-personal", letterPath) && r.has("patienthub-personal", letterPath+"/file")
-	}); err != nil {
-		t.Fatalf("the appointments and the letter were not kept: %+v", readCaches(t, ctx))
-	}
+	})
 	if got := readCaches(t, ctx).personalCopies(); slices.ContainsFunc(got, func(s string) bool { return !strings.HasPrefix(s, "patienthub-personal ") }) {
 		t.Fatalf("personal pages kept outside the personal cache: %v", got)
 	}
@@ -314,9 +341,9 @@ func TestBrowserOwnDeviceKeepsAppointmentsOffline(t *testing.T) {
 		t.Fatalf("personal pages kept after the session ended: %v", got)
 	}
 	signInInBrowser(t, ctx, e, p)
-	if _, err := pollReport(ctx, cacheReportJS, func(r cacheReport) bool { return r.has("patienthub-personal", apptPath) }); err != nil {
-		t.Fatalf("the appointments were not kept again after signing in: %+v", readCaches(t, ctx))
-	}
+	waitForCaches(t, ctx, "the appointments kept again after signing in", func(r cacheReport) bool {
+		return r.has("patienthub-personal", apptPath)
+	})
 
 	clickButton(t, ctx, "Sign out")
 	waitForText(t, ctx, "You have signed out.")

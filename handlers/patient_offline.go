@@ -23,13 +23,13 @@ func (s *Server) offline(c echo.Context) error {
 }
 
 // newServiceWorker builds /sw.js with what it precaches: every hashed asset but the pictures
-// only the install dialog needs, and the offline page.
+// only the install dialog needs, the offline page and the manifest.
 func (s *Server) newServiceWorker() *serviceworker.Script {
 	var page bytes.Buffer
 	if err := s.Views.Page(&page, "offline", OfflinePage{Page: views.Page{Title: "You are offline"}}); err != nil {
 		panic(err) // templates were checked at start; this cannot fail without a broken binary
 	}
-	precache := []string{serviceworker.OfflinePath}
+	precache := []string{serviceworker.OfflinePath, serviceworker.ManifestPath}
 	for _, name := range assets.Names() {
 		if strings.HasPrefix(name, "images/screenshot-") || name == "images/nhsuk-opengraph-image.png" {
 			continue

@@ -18,7 +18,7 @@ func (s *Server) routes(e *echo.Echo) {
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
 	e.GET("/assets/*", echo.WrapHandler(assets.Handler()))
-	e.GET("/manifest.webmanifest", echo.WrapHandler(serviceworker.ManifestHandler(assets.Path)))
+	e.GET(serviceworker.ManifestPath, echo.WrapHandler(serviceworker.ManifestHandler(assets.Path)))
 	// The service worker and its offline page: the same for everybody, nothing personal in them.
 	e.GET(serviceworker.ScriptPath, echo.WrapHandler(s.newServiceWorker()))
 	e.GET(serviceworker.OfflinePath, s.offline)

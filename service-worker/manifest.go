@@ -7,6 +7,9 @@ import (
 	"strconv"
 )
 
+// ManifestPath is where the web app manifest is served.
+const ManifestPath = "/manifest.webmanifest"
+
 // manifest is the web app manifest: what a phone needs to install Patient Hub to its home screen.
 type manifest struct {
 	ID                        string       `json:"id"`

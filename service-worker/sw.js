@@ -19,6 +19,7 @@ const PERSONAL = 'patienthub-personal'
 const DEVICE = 'patienthub-device'
 const CHOICE = '/__patienthub/offline-choice'
 const OFFLINE = '/offline'
+const MANIFEST = '/manifest.webmanifest'
 const SAVED_AT = 'X-Patienthub-Saved-At'
 const REFRESH_AFTER = 5 * 60 * 1000
 const MAX_PAGES = 50
@@ -57,12 +58,14 @@ self.addEventListener('fetch', (event) => {
   }
   if (url.pathname.startsWith('/assets/')) {
     event.respondWith(cacheFirst(req))
+  } else if (url.pathname === MANIFEST) {
+    event.respondWith(fetch(req).catch(() => caches.match(MANIFEST, { cacheName: SHELL }).then((hit) => hit || Response.error())))
   } else if (url.pathname === OFFLINE) {
     event.respondWith(caches.match(OFFLINE, { cacheName: SHELL }).then((hit) => hit || fetch(req)))
   } else if (sitePath.test(url.pathname)) {
     event.respondWith(networkThenKeep(req))
   } else if (personalPath.test(url.pathname) && req.headers.get('HX-Request') !== 'true') {
-    event.respondWith(personal(req, url))
+    event.respondWith(personal(event, url))
   } else if (url.pathname === '/signin') {
     event.respondWith(signIn(req))
   } else if (req.mode === 'navigate') {
@@ -101,7 +104,8 @@ async function networkThenKeep (req) {
 // personal answers a patient's own page from the network. With the patient's choice made, it
 // keeps a copy; offline, it shows that copy with a banner. A redirect means nobody is signed in
 // any more: every copy goes.
-async function personal (req, url) {
+async function personal (event, url) {
+  const req = event.request
   const gen = generation
   let res
   try {
@@ -114,12 +118,15 @@ async function personal (req, url) {
     return res
   }
   if (res.ok && !res.redirected && await keeping()) {
-    await keep(url.pathname, res.clone(), gen)
-    if (letterPage.test(url.pathname)) {
-      // Opening the letter's page has already recorded that the patient read it, so keeping its
-      // file as well changes nothing at the hospital.
-      refreshOne(url.pathname + '/file', gen).catch(() => {})
-    }
+    const copy = res.clone()
+    event.waitUntil((async () => {
+      await keep(url.pathname, copy, gen)
+      if (letterPage.test(url.pathname)) {
+        // Opening the letter's page has already recorded that the patient read it, so keeping
+        // its file as well changes nothing at the hospital.
+        await refreshOne(url.pathname + '/file', gen)
+      }
+    })().catch(() => {}))
   }
   return res
 }
