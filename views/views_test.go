@@ -127,7 +127,7 @@ func TestFormPageWithErrors(t *testing.T) {
 		`<a class="nhsuk-link" href="/name">Change<span class="nhsuk-u-visually-hidden"> name</span></a>`,
 		`<div class="nhsuk-summary-list__row nhsuk-summary-list__row--no-actions">`,
 		// page furniture
-		"<script>" + BootScript + "</script>",
+		"<script>"+BootScript+"</script>",
 		`<a class="nhsuk-skip-link" data-module="nhsuk-skip-link" href="#maincontent">Skip to main content</a>`,
 		`<main class="nhsuk-main-wrapper" id="maincontent" role="main">`,
 		`href="/accessibility">Accessibility statement</a>`,
