@@ -480,6 +480,9 @@ func TestBrowserNotificationsAskOnlyOnAClick(t *testing.T) {
 	if subs, _ := e.st.PushSubscriptionsForPatient(ctx, p.ID); len(subs) != 0 {
 		t.Fatalf("the subscription is still stored after turning it off: %+v", subs)
 	}
+
+	// The browser offers to install the hub here, and only when asked does the page show it.
+	waitForText(t, ctx, "Add Patient Hub to this device")
 }
 
 // TestBrowserMakeScreenshots takes the pictures the manifest offers to install dialogs, of the

@@ -63,4 +63,9 @@ func TestDeviceControlsSayTheyNeedJavaScript(t *testing.T) {
 	if !strings.Contains(r.body, `data-app-push-key="" hidden>`) {
 		t.Error("the controls that need JavaScript are not hidden without it")
 	}
+
+	b.submit("/preferences/opt-out", "/preferences/opt-out", nil)
+	r = b.get("/preferences")
+	mustContain(t, r, "You opted out of Patient Hub, so we do not send notifications to your devices.")
+	mustLack(t, r, "Get notifications on this device")
 }

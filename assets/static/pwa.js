@@ -71,6 +71,7 @@ async function setUpPush (root) {
   const off = root.querySelector('[data-app-push-off]')
   const key = root.dataset.appPushKey
   const csrf = root.dataset.appCsrf
+  if (!on || !off) return // opted out: nothing to turn on
   if (!sw || !('PushManager' in window) || !('Notification' in window)) {
     say(status, 'This browser cannot show notifications from Patient Hub. We will keep sending your texts or emails.')
     return
