@@ -16,10 +16,12 @@ import (
 	"testing"
 	"time"
 
+	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
+	cdpsw "github.com/chromedp/cdproto/serviceworker"
 	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 
@@ -518,5 +520,78 @@ func TestBrowserMakeScreenshots(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Logf("saved %s", path)
+	}
+}
+
+// TestBrowserWorkerShowsAPush delivers pushes to the worker as a push service would, and reads
+// back the notifications it shows: the words of the push, and a page of this hub to open.
+func TestBrowserWorkerShowsAPush(t *testing.T) {
+	ctx, e := newPWABrowser(t)
+	navigate(t, ctx, e.srv.URL+"/signin")
+	waitForWorker(t, ctx)
+	if _, err := chromedp.CallBrowser(ctx, cdpbrowser.SetPermission, cdpbrowser.SetPermissionParams{
+		Permission: &cdpbrowser.PermissionDescriptor{Name: "notifications"}, Setting: cdpbrowser.PermissionSettingGranted,
+		Origin: e.srv.URL}); err != nil {
+		t.Fatalf("allowing notifications: %v", err)
+	}
+	registrations := make(chan cdpsw.RegistrationID, 16)
+	lctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	if err := chromedp.Listen(lctx, func(ev any) {
+		if up, ok := ev.(*cdpsw.EventWorkerRegistrationUpdated); ok {
+			for _, r := range up.Registrations {
+				if r.ScopeURL == e.srv.URL+"/" && !r.IsDeleted {
+					select {
+					case registrations <- r.RegistrationID:
+					default:
+					}
+				}
+			}
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Call(ctx, cdpsw.Enable, cdp.Empty{}); err != nil {
+		t.Fatal(err)
+	}
+	var reg cdpsw.RegistrationID
+	select {
+	case reg = <-registrations:
+	case <-time.After(10 * time.Second):
+		t.Fatal("no service worker registration reported")
+	}
+
+	type shown struct {
+		Title string `json:"title"`
+		Body  string `json:"body"`
+		Path  string `json:"path"`
+	}
+	const shownJS = `navigator.serviceWorker.ready.then((r) => r.getNotifications()).then((ns) =>
+		ns.map((n) => ({ title: n.title, body: n.body, path: (n.data || {}).path || "" })))`
+	for _, c := range []struct {
+		payload string
+		want    shown
+	}{
+		{`{"title":"Patient Hub","body":"You have an update in Patient Hub","url":"http://localhost/appointments/42"}`,
+			shown{"Patient Hub", "You have an update in Patient Hub", "/appointments/42"}},
+		{`{"title":"Patient Hub","body":"You have an update in Patient Hub","url":"https://elsewhere.example/letters/7"}`,
+			shown{"Patient Hub", "You have an update in Patient Hub", "/letters/7"}},
+		{`not json`, shown{"Patient Hub", "You have an update in Patient Hub", "/appointments"}},
+	} {
+		if _, err := chromedp.Call(ctx, cdpsw.DeliverPushMessage, cdpsw.DeliverPushMessageParams{
+			Origin: e.srv.URL, RegistrationID: reg, Data: c.payload}); err != nil {
+			t.Fatalf("delivering %s: %v", c.payload, err)
+		}
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			got, err := chromedp.Run(ctx, chromedp.Evaluate[[]shown](shownJS, chromedp.EvalAwaitPromise))
+			if err == nil && len(got) == 1 && got[0] == c.want {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("after the push %s the worker shows %+v (err %v), want %+v", c.payload, got, err, c.want)
+			}
+			sleepCtx(ctx, 100*time.Millisecond)
+		}
 	}
 }

@@ -317,6 +317,7 @@ self.addEventListener('push', (event) => {
 // hubPath is the path of a page of this hub named in a push, or the appointments: a push never
 // opens another site.
 function hubPath (link) {
+  if (typeof link !== 'string' || !link) return '/appointments'
   try {
     const u = new URL(link, self.location.origin)
     if (u.pathname.startsWith('/') && !u.pathname.startsWith('//') && u.pathname !== '/') return u.pathname
