@@ -36,6 +36,7 @@ type Config struct {
 
 	NotifyConfig
 	StaffConfig
+	RetentionConfig
 }
 
 // HTTPS reports whether the public address is https, which makes cookies Secure and __Host-.
@@ -89,7 +90,7 @@ func contains(list []string, v string) bool {
 	return false
 }
 
-var settings = append(append([]setting{
+var settings = append(append(append([]setting{
 	{env: "PATIENTHUB_LISTEN", flag: "listen", def: ":8080", usage: "address to listen on", set: stringSetting(func(c *Config) *string { return &c.Listen })},
 	{env: "PATIENTHUB_PUBLIC_URL", flag: "public-url", def: "http://localhost:8080", usage: "the address patients use; links in messages point here", set: func(c *Config, v string) error {
 		u, err := url.Parse(v)
@@ -121,7 +122,7 @@ var settings = append(append([]setting{
 	{env: "PATIENTHUB_SMS_PROVIDER", flag: "sms-provider", def: "outbox", usage: "how texts are sent: outbox, notify or twilio", set: stringSetting(func(c *Config) *string { return &c.SMSProvider }, "outbox", "notify", "twilio")},
 	{env: "PATIENTHUB_EMAIL_PROVIDER", flag: "email-provider", def: "outbox", usage: "how emails are sent: outbox, smtp or notify", set: stringSetting(func(c *Config) *string { return &c.EmailProvider }, "outbox", "smtp", "notify")},
 	{env: "PATIENTHUB_POST_PROVIDER", flag: "post-provider", def: "outbox", usage: "how paper letters are sent: outbox, postroom or notify", set: stringSetting(func(c *Config) *string { return &c.PostProvider }, "outbox", "postroom", "notify")},
-}, notifySettings...), staffSettings...)
+}, notifySettings...), staffSettings...), retentionSettings...)
 
 // LoadConfig reads the configuration: defaults, then the environment, then flags in args.
 // An invalid value is an error naming the variable and what it must be.
@@ -199,6 +200,9 @@ func (c Config) Print(w io.Writer) {
 		values[k] = v
 	}
 	for k, v := range c.staffValues() {
+		values[k] = v
+	}
+	for k, v := range c.retentionValues() {
 		values[k] = v
 	}
 	secret := map[string]bool{}

@@ -198,6 +198,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	}
 	work.Add(1)
 	go func() { defer work.Done(); svc.RunAuditWriter(workCtx) }()
+	retention := &hub.Retention{Service: svc, Log: log}
+	work.Add(1)
+	go func() { defer work.Done(); retention.Run(workCtx) }()
 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
