@@ -88,18 +88,6 @@ func (s *Service) StartSignIn(ctx context.Context, c Contact, dob store.Date, by
 	if err := s.checkLock(ctx, c.Value, now); err != nil {
 		return SignInStarted{}, err
 	}
-	if n, err := s.Store.CountSignInCodesSince(ctx, c.Value, now.Add(-15*time.Minute)); err != nil {
-		return SignInStarted{}, err
-	} else if n >= maxCodesPer15Minutes {
-		s.audit(ctx, by.event("signin.rate_limited", 0, "", "15 minutes"))
-		return SignInStarted{}, ErrTooManyCodes
-	}
-	if n, err := s.Store.CountSignInCodesSince(ctx, c.Value, now.Add(-24*time.Hour)); err != nil {
-		return SignInStarted{}, err
-	} else if n >= maxCodesPerDay {
-		s.audit(ctx, by.event("signin.rate_limited", 0, "", "day"))
-		return SignInStarted{}, ErrCodesToday
-	}
 	var matches []store.Patient
 	var err error
 	if c.Kind == ContactMobile {
@@ -120,8 +108,33 @@ func (s *Service) StartSignIn(ctx context.Context, c Contact, dob store.Date, by
 	}
 	row := store.SignInCode{Contact: c.Value, DateOfBirth: dob, CodeHMAC: s.codeMAC(c.Value, dob, code),
 		PatientIDs: strings.Join(ids, ","), ExpiresAt: now.Add(s.Cfg.OTPTTL), IP: by.IP, CreatedAt: now}
-	if err := s.Store.CreateSignInCode(ctx, &row); err != nil {
+	// Counting the codes and adding one happen under a per-contact lock, so requests racing
+	// each other cannot together pass the limits.
+	var refusal *Refusal
+	err = s.Store.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.LockContactForCodes(ctx, c.Value); err != nil {
+			return err
+		}
+		if n, err := tx.CountSignInCodesSince(ctx, c.Value, now.Add(-15*time.Minute)); err != nil {
+			return err
+		} else if n >= maxCodesPer15Minutes {
+			refusal = ErrTooManyCodes
+			return nil
+		}
+		if n, err := tx.CountSignInCodesSince(ctx, c.Value, now.Add(-24*time.Hour)); err != nil {
+			return err
+		} else if n >= maxCodesPerDay {
+			refusal = ErrCodesToday
+			return nil
+		}
+		return tx.CreateSignInCode(ctx, &row)
+	})
+	if err != nil {
 		return SignInStarted{}, err
+	}
+	if refusal != nil {
+		s.audit(ctx, by.event("signin.rate_limited", 0, "", refusal.Code))
+		return SignInStarted{}, refusal
 	}
 	if len(matches) == 0 {
 		s.audit(ctx, by.event("signin.code_requested", 0, "", "no matching record"))
@@ -203,17 +216,29 @@ func (s *Service) VerifyCode(ctx context.Context, codeID int64, typed string, by
 	if !now.Before(row.ExpiresAt) {
 		return VerifiedCode{}, ErrCodeExpired
 	}
-	if row.WrongGuesses >= maxWrongGuessesPerCode {
-		return VerifiedCode{}, ErrCodeSpent
-	}
 	typed = strings.Join(strings.Fields(typed), "")
 	if len(typed) != 6 || strings.Trim(typed, "0123456789") != "" {
 		return VerifiedCode{}, ErrCodeFormat
 	}
+	// Each guess is counted before it is compared, so parallel guesses cannot pass the limit.
+	guesses, err := s.Store.ReserveGuess(ctx, row.ID, maxWrongGuessesPerCode, false)
+	if errors.Is(err, store.ErrConflict) {
+		if fresh, ferr := s.Store.SignInCode(ctx, row.ID); ferr == nil && fresh.UsedAt.Valid {
+			return VerifiedCode{}, ErrCodeUsed
+		}
+		return VerifiedCode{}, ErrCodeSpent
+	}
+	if err != nil {
+		return VerifiedCode{}, err
+	}
 	ids := patientIDs(row.PatientIDs)
 	want := s.codeMAC(row.Contact, row.DateOfBirth, typed)
 	if len(ids) == 0 || subtle.ConstantTimeCompare([]byte(want), []byte(row.CodeHMAC)) != 1 {
-		return VerifiedCode{}, s.wrongGuess(ctx, row, ids, "signin.wrong_code", ErrWrongCode, by)
+		return VerifiedCode{}, s.wrongGuess(ctx, row, ids, guesses, "signin.wrong_code", ErrWrongCode, by)
+	}
+	// A lock made by other guesses meanwhile still holds.
+	if err := s.checkLock(ctx, row.Contact, now); err != nil {
+		return VerifiedCode{}, err
 	}
 	if err := s.Store.UseSignInCode(ctx, row.ID, now); err != nil {
 		if errors.Is(err, store.ErrConflict) {
@@ -252,12 +277,16 @@ func (s *Service) ChooseRecord(ctx context.Context, codeID int64, typed string, 
 	if err := s.checkLock(ctx, row.Contact, now); err != nil {
 		return store.Patient{}, err
 	}
-	if row.WrongGuesses >= maxWrongGuessesPerCode {
-		return store.Patient{}, ErrCodeSpent
-	}
 	typed = strings.ToUpper(strings.Join(strings.Fields(strings.ReplaceAll(typed, "-", "")), ""))
 	if typed == "" {
 		return store.Patient{}, ErrUVCFormat
+	}
+	guesses, err := s.Store.ReserveGuess(ctx, row.ID, maxWrongGuessesPerCode, true)
+	if errors.Is(err, store.ErrConflict) {
+		return store.Patient{}, ErrCodeSpent
+	}
+	if err != nil {
+		return store.Patient{}, err
 	}
 	ids := patientIDs(row.PatientIDs)
 	for _, id := range ids {
@@ -273,17 +302,13 @@ func (s *Service) ChooseRecord(ctx context.Context, codeID int64, typed string, 
 			return p, nil
 		}
 	}
-	return store.Patient{}, s.wrongGuess(ctx, row, ids, "signin.wrong_verification_code", ErrWrongUVC, by)
+	return store.Patient{}, s.wrongGuess(ctx, row, ids, guesses, "signin.wrong_verification_code", ErrWrongUVC, by)
 }
 
-// wrongGuess counts a wrong code against the code and the contact, locks the contact after
-// too many in a row, and returns the refusal to show.
-func (s *Service) wrongGuess(ctx context.Context, row store.SignInCode, ids []int64, action string, refusal *Refusal, by Actor) error {
+// wrongGuess counts a wrong code (already counted against the code as guesses) against the
+// contact, locks the contact after too many in a row, and returns the refusal to show.
+func (s *Service) wrongGuess(ctx context.Context, row store.SignInCode, ids []int64, guesses int, action string, refusal *Refusal, by Actor) error {
 	now := s.now()
-	guesses, err := s.Store.AddWrongGuess(ctx, row.ID)
-	if err != nil {
-		return err
-	}
 	streak, err := s.Store.BumpFailedStreak(ctx, row.Contact, now)
 	if err != nil {
 		return err

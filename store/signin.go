@@ -36,10 +36,14 @@ var (
 	qSignInCode = q(`SELECT id, contact, date_of_birth, code_hmac, patient_ids, expires_at, wrong_guesses, used_at, ip, created_at
 		FROM sign_in_codes WHERE id = ?`)
 	qCountCodesSince = q(`SELECT COUNT(*) FROM sign_in_codes WHERE contact = ? AND created_at >= ?`)
-	qWrongGuess      = q(`UPDATE sign_in_codes SET wrong_guesses = wrong_guesses + 1 WHERE id = ? RETURNING wrong_guesses`)
-	qUseCode         = q(`UPDATE sign_in_codes SET used_at = ? WHERE id = ? AND used_at IS NULL`)
-	qSignInLock      = q(`SELECT contact, failed_streak, locked_until, updated_at FROM sign_in_locks WHERE contact = ?`)
-	qBumpStreak      = q(`INSERT INTO sign_in_locks (contact, failed_streak, updated_at) VALUES (?, 1, ?)
+	qReserveGuess    = q(`UPDATE sign_in_codes SET wrong_guesses = wrong_guesses + 1
+		WHERE id = ? AND wrong_guesses < ? AND used_at IS NULL RETURNING wrong_guesses`)
+	qReserveUVCGuess = q(`UPDATE sign_in_codes SET wrong_guesses = wrong_guesses + 1
+		WHERE id = ? AND wrong_guesses < ? AND used_at IS NOT NULL RETURNING wrong_guesses`)
+	qLockContactCodes = qd(`SELECT pg_advisory_xact_lock(hashtext(?))`, `SELECT length(?)`)
+	qUseCode          = q(`UPDATE sign_in_codes SET used_at = ? WHERE id = ? AND used_at IS NULL`)
+	qSignInLock       = q(`SELECT contact, failed_streak, locked_until, updated_at FROM sign_in_locks WHERE contact = ?`)
+	qBumpStreak       = q(`INSERT INTO sign_in_locks (contact, failed_streak, updated_at) VALUES (?, 1, ?)
 		ON CONFLICT (contact) DO UPDATE SET failed_streak = sign_in_locks.failed_streak + 1, updated_at = excluded.updated_at
 		RETURNING failed_streak`)
 	qLockContact    = q(`UPDATE sign_in_locks SET locked_until = ?, updated_at = ? WHERE contact = ?`)
@@ -74,13 +78,34 @@ func (q Queries) CountSignInCodesSince(ctx context.Context, contact string, sinc
 	return n, nil
 }
 
-// AddWrongGuess counts one wrong guess against a code and returns the new count.
-func (q Queries) AddWrongGuess(ctx context.Context, id int64) (int, error) {
+// ReserveGuess counts one guess against a code before it is compared, and returns the count;
+// ErrConflict means the code has had its limit of guesses (or, for a code still unused when
+// afterUse is false, has been used). afterUse counts guesses at the user verification code,
+// which follows a used security code.
+func (q Queries) ReserveGuess(ctx context.Context, id int64, limit int, afterUse bool) (int, error) {
+	stmt := qReserveGuess
+	if afterUse {
+		stmt = qReserveUVCGuess
+	}
 	var n int
-	if err := q.get(ctx, &n, qWrongGuess, id); err != nil {
-		return 0, notFound(err, "sign-in code", id)
+	err := q.get(ctx, &n, stmt, id, limit)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, fmt.Errorf("store: sign-in code %d: no guesses left: %w", id, ErrConflict)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("store: sign-in code %d guess: %w", id, err)
 	}
 	return n, nil
+}
+
+// LockContactForCodes serialises, until the transaction ends, the sign-in requests of one contact
+// (PostgreSQL: an advisory lock; SQLite: its transactions already take the one write lock).
+func (q Queries) LockContactForCodes(ctx context.Context, contact string) error {
+	var ignored any
+	if err := q.get(ctx, &ignored, qLockContactCodes, contact); err != nil {
+		return fmt.Errorf("store: lock contact: %w", err)
+	}
+	return nil
 }
 
 // UseSignInCode marks a code used. It returns ErrConflict when the code was already used,

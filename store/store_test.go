@@ -133,9 +133,12 @@ func TestSignInCodesAndLocks(t *testing.T) {
 			t.Fatal(err)
 		}
 		for want := 1; want <= 3; want++ {
-			if n, err := s.AddWrongGuess(ctx, c.ID); err != nil || n != want {
-				t.Fatalf("wrong guess %d: %d %v", want, n, err)
+			if n, err := s.ReserveGuess(ctx, c.ID, 3, false); err != nil || n != want {
+				t.Fatalf("guess %d: %d %v", want, n, err)
 			}
+		}
+		if _, err := s.ReserveGuess(ctx, c.ID, 3, false); !errors.Is(err, store.ErrConflict) {
+			t.Fatalf("a guess past the limit: %v", err)
 		}
 		if n, _ := s.CountSignInCodesSince(ctx, c.Contact, now.Add(-time.Minute)); n != 1 {
 			t.Fatalf("count since: %d", n)
