@@ -145,10 +145,16 @@ func (d *Dispatcher) handle(ctx context.Context, n store.Notification) {
 	if d.Policy != nil {
 		var err error
 		if dec, err = d.Policy.Prepare(ctx, n, d.Now().UTC()); err != nil {
+			reason := "preparing: " + err.Error()
+			if n.Attempts >= d.MaxTries {
+				d.Log.Warn("notification failed", "id", n.ID, "channel", n.Channel, "purpose", n.Purpose, "attempts", n.Attempts, "err", reason)
+				d.fail(ctx, n, "", reason, d.Now().UTC())
+				return
+			}
 			d.Log.Error("preparing a notification", "id", n.ID, "err", err)
 			d.record(n, "retry", func() (bool, error) {
 				now := d.Now().UTC()
-				return d.Store.RecordRetry(ctx, claim, "preparing: "+err.Error(), now.Add(d.Backoff(n.Attempts)), now)
+				return d.Store.RecordRetry(ctx, claim, reason, now.Add(d.Backoff(n.Attempts)), now)
 			})
 			return
 		}
@@ -170,19 +176,27 @@ func (d *Dispatcher) handle(ctx context.Context, n store.Notification) {
 		d.record(n, "sent", func() (bool, error) { return d.Store.RecordSent(ctx, claim, provider, ref, now) })
 	case errors.Is(err, ErrPermanent) || n.Attempts >= d.MaxTries:
 		d.Log.Warn("notification failed", "id", n.ID, "channel", n.Channel, "purpose", n.Purpose, "attempts", n.Attempts, "err", err)
-		if d.Policy != nil {
-			if ferr := d.Policy.Failed(ctx, n, provider, err.Error(), now); ferr != nil {
-				d.Log.Error("recording a failed notification", "id", n.ID, "err", ferr)
-			}
-			return
-		}
-		d.record(n, "failed", func() (bool, error) { return d.Store.RecordFailed(ctx, claim, provider, err.Error(), now) })
+		d.fail(ctx, n, provider, err.Error(), now)
 	default:
 		d.Log.Info("notification will be retried", "id", n.ID, "channel", n.Channel, "attempts", n.Attempts, "err", err)
 		d.record(n, "retry", func() (bool, error) {
 			return d.Store.RecordRetry(ctx, claim, err.Error(), now.Add(d.Backoff(n.Attempts)), now)
 		})
 	}
+}
+
+// fail records that n failed for good: through the policy, which also queues what replaces it,
+// or, without a policy or when the policy cannot record it, as a visible dead end, so a row that
+// cannot be sent is never tried for ever.
+func (d *Dispatcher) fail(ctx context.Context, n store.Notification, provider, reason string, now time.Time) {
+	if d.Policy != nil {
+		err := d.Policy.Failed(ctx, n, provider, reason, now)
+		if err == nil {
+			return
+		}
+		d.Log.Error("recording a failed notification and its fallback", "id", n.ID, "err", err)
+	}
+	d.record(n, "failed", func() (bool, error) { return d.Store.RecordFailed(ctx, store.ClaimOf(n), provider, reason, now) })
 }
 
 // record runs one result update and logs when it failed or the claim was lost.

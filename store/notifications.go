@@ -57,11 +57,6 @@ var (
 		`UPDATE notifications SET status = 'sending', attempts = attempts + 1, next_attempt_at = ?, updated_at = ?
 		WHERE id IN (SELECT id FROM notifications WHERE status IN ('pending', 'sending') AND next_attempt_at <= ?
 		ORDER BY next_attempt_at, id LIMIT ?) RETURNING `+notificationColumns)
-	qNotificationSent = q(`UPDATE notifications SET status = 'sent', provider = ?, provider_ref = ?, last_error = '',
-		sent_at = ?, updated_at = ? WHERE id = ? AND status = 'sending'`)
-	qNotificationRetry = q(`UPDATE notifications SET status = 'pending', last_error = ?, next_attempt_at = ?, updated_at = ?
-		WHERE id = ? AND status = 'sending'`)
-	qNotificationFailed      = q(`UPDATE notifications SET status = 'failed', last_error = ?, updated_at = ? WHERE id = ? AND status = 'sending'`)
 	qNotification            = q(`SELECT ` + notificationColumns + ` FROM notifications WHERE id = ?`)
 	qNotificationsForPatient = q(`SELECT ` + notificationColumns + ` FROM notifications WHERE patient_id = ? ORDER BY created_at DESC, id DESC`)
 )
@@ -101,30 +96,6 @@ func (q Queries) ClaimNotifications(ctx context.Context, now, leaseUntil time.Ti
 		return nil, fmt.Errorf("store: claim notifications: %w", err)
 	}
 	return ns, nil
-}
-
-// MarkNotificationSent records a successful hand-over to a provider.
-func (q Queries) MarkNotificationSent(ctx context.Context, id int64, provider, ref string, now time.Time) error {
-	if _, err := q.exec(ctx, qNotificationSent, provider, ref, now.UTC(), now.UTC(), id); err != nil {
-		return fmt.Errorf("store: notification %d sent: %w", id, err)
-	}
-	return nil
-}
-
-// MarkNotificationRetry puts a row back in the queue after a transient failure.
-func (q Queries) MarkNotificationRetry(ctx context.Context, id int64, lastError string, next, now time.Time) error {
-	if _, err := q.exec(ctx, qNotificationRetry, lastError, next.UTC(), now.UTC(), id); err != nil {
-		return fmt.Errorf("store: notification %d retry: %w", id, err)
-	}
-	return nil
-}
-
-// MarkNotificationFailed records a permanent failure.
-func (q Queries) MarkNotificationFailed(ctx context.Context, id int64, lastError string, now time.Time) error {
-	if _, err := q.exec(ctx, qNotificationFailed, lastError, now.UTC(), id); err != nil {
-		return fmt.Errorf("store: notification %d failed: %w", id, err)
-	}
-	return nil
 }
 
 // Notification returns one notification row.

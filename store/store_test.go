@@ -221,11 +221,15 @@ func TestNotificationQueue(t *testing.T) {
 		if again, _ := s.ClaimNotifications(ctx, now, now.Add(time.Minute), 10); len(again) != 0 {
 			t.Fatalf("claimed twice within the lease: %+v", again)
 		}
-		if later, _ := s.ClaimNotifications(ctx, now.Add(2*time.Minute), now.Add(3*time.Minute), 10); len(later) != 1 || later[0].Attempts != 2 {
+		later, _ := s.ClaimNotifications(ctx, now.Add(2*time.Minute), now.Add(3*time.Minute), 10)
+		if len(later) != 1 || later[0].Attempts != 2 {
 			t.Fatalf("not reclaimed after the lease ran out: %+v", later)
 		}
-		if err := s.MarkNotificationSent(ctx, n.ID, "outbox", "ref-1", now); err != nil {
-			t.Fatal(err)
+		if ok, err := s.RecordSent(ctx, store.ClaimOf(claimed[0]), "outbox", "ref-1", now); err != nil || ok {
+			t.Fatalf("a claim whose lease ran out recorded a result: %v %v", ok, err)
+		}
+		if ok, err := s.RecordSent(ctx, store.ClaimOf(later[0]), "outbox", "ref-1", now); err != nil || !ok {
+			t.Fatalf("sent: %v %v", ok, err)
 		}
 		got, _ := s.Notification(ctx, n.ID)
 		if got.Status != store.NotifySent || got.ProviderRef != "ref-1" || !got.SentAt.Valid {
