@@ -114,9 +114,11 @@ func letterKey(letterID int64, step string) string {
 	return "letter:" + strconv.FormatInt(letterID, 10) + ":" + step
 }
 
-// appointmentReminderKey is the key of the reminder `before` an appointment at its current sequence.
+// appointmentReminderKey is the key of the reminder `before` an appointment at the time it
+// announces (its start, in Unix seconds): a confirm or a request leaves the time, and so the
+// reminder, as it was; a move makes a new one.
 func appointmentReminderKey(a store.Appointment, before time.Duration) string {
-	return "appointment:" + strconv.FormatInt(a.ID, 10) + ":" + reminderStep(before) + ":" + strconv.Itoa(a.Sequence)
+	return "appointment:" + strconv.FormatInt(a.ID, 10) + ":" + reminderStep(before) + ":" + strconv.FormatInt(a.StartsAt.Unix(), 10)
 }
 
 // queue writes one message for p on ch under key, worded for its purpose, and, for a digital

@@ -269,20 +269,20 @@ func staleReason(now time.Time, n store.Notification, p *store.Patient, l *store
 		if !a.StartsAt.After(now) {
 			return "the appointment has passed"
 		}
-		if seq, ok := keySequence(n.IdempotencyKey); ok && seq != a.Sequence {
+		if at, ok := keyStartsAt(n.IdempotencyKey); ok && at != a.StartsAt.Unix() {
 			return "the appointment changed"
 		}
 	}
 	return ""
 }
 
-// keySequence reads the appointment sequence at the end of an appointment reminder's key,
-// "appointment:<id>:<step>:<sequence>", before any channel or push suffix.
-func keySequence(key string) (int, bool) {
+// keyStartsAt reads the start time (Unix seconds) an appointment reminder announces from the end
+// of its key, "appointment:<id>:<step>:<starts_at>", before any channel or push suffix.
+func keyStartsAt(key string) (int64, bool) {
 	parts := strings.Split(key, ":")
 	if len(parts) < 4 || parts[0] != "appointment" {
 		return 0, false
 	}
-	seq, err := strconv.Atoi(parts[3])
-	return seq, err == nil
+	at, err := strconv.ParseInt(parts[3], 10, 64)
+	return at, err == nil
 }

@@ -2,6 +2,7 @@ package hub
 
 import (
 	"database/sql"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -247,6 +248,8 @@ func TestStaleAtSendTime(t *testing.T) {
 	n := func(ch store.Channel, purpose, key string) store.Notification {
 		return store.Notification{Channel: ch, Purpose: purpose, IdempotencyKey: key}
 	}
+	// An appointment reminder's key ends with the start it announces.
+	at, before := strconv.FormatInt(now.Add(48*time.Hour).Unix(), 10), strconv.FormatInt(now.Add(24*time.Hour).Unix(), 10)
 	cases := []struct {
 		name string
 		n    store.Notification
@@ -262,9 +265,9 @@ func TestStaleAtSendTime(t *testing.T) {
 		{"a reminder after a confirm", n(store.ChannelSMS, "reminder_1", "letter:1:reminder_1"), &p, unread, appt(store.StatusConfirmed, 1), "answered"},
 		{"paper copy still goes after a confirm by phone", n(store.ChannelPost, PurposePostalCopy, "letter:1:postal_copy"), &p, unread, appt(store.StatusConfirmed, 1), ""},
 		{"paper copy of a cancelled appointment", n(store.ChannelPost, PurposePostalCopy, "letter:1:postal_copy"), &p, unread, appt(store.StatusCancelledByHospital, 1), "cancelled"},
-		{"appointment reminder after a cancel", n(store.ChannelSMS, PurposeAppointmentReminder, "appointment:2:reminder_24h:0"), &p, nil, appt(store.StatusCancelled, 0), "cancelled"},
-		{"appointment reminder after a move", n(store.ChannelSMS, PurposeAppointmentReminder, "appointment:2:reminder_24h:0"), &p, nil, appt(store.StatusBooked, 1), "changed"},
-		{"appointment reminder, confirmed", n(store.ChannelEmail, PurposeAppointmentReminder, "appointment:2:reminder_24h:1:after-sms"), &p, nil, appt(store.StatusConfirmed, 1), ""},
+		{"appointment reminder after a cancel", n(store.ChannelSMS, PurposeAppointmentReminder, "appointment:2:reminder_24h:"+at), &p, nil, appt(store.StatusCancelled, 0), "cancelled"},
+		{"appointment reminder after a move", n(store.ChannelSMS, PurposeAppointmentReminder, "appointment:2:reminder_24h:"+before), &p, nil, appt(store.StatusBooked, 1), "changed"},
+		{"appointment reminder, confirmed", n(store.ChannelEmail, PurposeAppointmentReminder, "appointment:2:reminder_24h:"+at+":after-sms"), &p, nil, appt(store.StatusConfirmed, 1), ""},
 		{"opted out since", n(store.ChannelSMS, PurposeCancelledByHospital, "appointment:2:cancelled_by_hospital:1"), &optedOut, nil, appt(store.StatusCancelledByHospital, 1), "opted out"},
 		{"the change message itself goes", n(store.ChannelSMS, PurposeCancelledByHospital, "appointment:2:cancelled_by_hospital:1"), &p, nil, appt(store.StatusCancelledByHospital, 1), ""},
 	}

@@ -25,7 +25,8 @@ type AppointmentDue struct {
 }
 
 // The idempotency keys these queries look for are built by hub as "letter:<id>:<step>" and
-// "appointment:<id>:<step>:<sequence>"; the SQL builds the same text to find them by the unique index.
+// "appointment:<id>:<step>:<starts_at as Unix seconds>"; the SQL builds the same text to find them
+// by the unique index.
 var (
 	qLettersDue = q(`SELECT l.id, l.patient_id, l.appointment_id, l.created_at FROM letters l
 		WHERE l.first_viewed_at IS NULL AND l.posted_at IS NULL AND l.created_at <= ? AND l.created_at > ?
@@ -39,17 +40,19 @@ var (
 		AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.idempotency_key = 'letter:' || l.id || ':postal_copy')
 		ORDER BY l.created_at, l.id LIMIT ?`)
 	// An appointment booked after a reminder's time gets no such reminder (its invite said it all).
-	qAppointmentsDue = qd(appointmentsDue(`a.created_at <= a.starts_at - CAST(? AS double precision) * interval '1 second'`),
-		appointmentsDue(`julianday(a.created_at) <= julianday(a.starts_at) - CAST(? AS REAL) / 86400.0`))
+	qAppointmentsDue = qd(appointmentsDue(`a.created_at <= a.starts_at - CAST(? AS double precision) * interval '1 second'`,
+		`CAST(FLOOR(EXTRACT(EPOCH FROM a.starts_at)) AS BIGINT)`),
+		appointmentsDue(`julianday(a.created_at) <= julianday(a.starts_at) - CAST(? AS REAL) / 86400.0`,
+			`CAST(strftime('%s', a.starts_at) AS INTEGER)`))
 )
 
-func appointmentsDue(bookedInTime string) string {
+func appointmentsDue(bookedInTime, startsUnix string) string {
 	return `SELECT a.id, a.patient_id, a.starts_at, a.created_at, a.sequence FROM appointments a
 		JOIN patients p ON p.id = a.patient_id
 		WHERE a.status IN ('booked', 'confirmed') AND a.starts_at > ? AND a.starts_at <= ? AND ` + bookedInTime + `
 		AND p.opted_out_at IS NULL AND ((p.mobile IS NOT NULL AND p.mobile <> '') OR (p.email IS NOT NULL AND p.email <> ''))
 		AND NOT EXISTS (SELECT 1 FROM notifications n
-			WHERE n.idempotency_key = 'appointment:' || a.id || ':' || ? || ':' || a.sequence)
+			WHERE n.idempotency_key = 'appointment:' || a.id || ':' || ? || ':' || ` + startsUnix + `)
 		ORDER BY a.starts_at, a.id LIMIT ?`
 }
 
@@ -75,7 +78,7 @@ func (q Queries) LettersWithoutDigitalRoute(ctx context.Context, limit int) ([]L
 
 // AppointmentsDue lists booked or confirmed appointments starting in (from, to] and booked at
 // least `before` ahead, of patients who can be reached digitally and have not opted out, with no
-// row keyed "appointment:<id>:<step>:<sequence>".
+// row keyed "appointment:<id>:<step>:<starts_at>".
 func (q Queries) AppointmentsDue(ctx context.Context, step string, before time.Duration, from, to time.Time, limit int) ([]AppointmentDue, error) {
 	var as []AppointmentDue
 	if err := q.sel(ctx, &as, qAppointmentsDue, from.UTC(), to.UTC(), before.Seconds(), step, limit); err != nil {
