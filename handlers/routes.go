@@ -116,6 +116,7 @@ func (s *Server) routes(e *echo.Echo) {
 	staff.GET("/post/batches/:id", con.job(store.JobPostroomBatch), postroom)
 	staff.GET("/post/batches/:id/file", con.jobFile(store.JobPostroomBatch), postroom)
 	staff.POST("/post/batches/:id/posted", con.postBatchPosted, postroom)
+	staff.GET("/post/letters/:id/file", con.postLetterFile, postroom)
 	staff.GET("/dashboard", con.dashboard, admin)
 	staff.POST("/dashboard/export", con.dashboardExport, admin)
 	staff.GET("/dashboard/exports/:id", con.job(store.JobReportExport), admin)

@@ -76,3 +76,18 @@ func (con *staffConsole) postBatchPosted(c echo.Context) error {
 	}
 	return con.done(c, "/staff/post", msg)
 }
+
+// postLetterFile gives the post room the PDF of a letter waiting in its queue that the batch
+// cannot draw (an uploaded letter), to print and enclose.
+func (con *staffConsole) postLetterFile(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	f, err := con.Hub.PostRoomLetterFile(c.Request().Context(), id, con.actor(c))
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Content-Disposition", `inline; filename="`+f.Filename+`"`)
+	return c.Blob(http.StatusOK, f.ContentType, f.Data)
+}

@@ -29,7 +29,8 @@ func (e *testEnv) addPostOnlyPatient(given, family, address, postcode string) st
 	p, _ = e.st.Patient(ctx, p.ID)
 	a := e.firstAppointment(p)
 	err := e.st.InTx(ctx, func(tx *store.Tx) error {
-		l := store.Letter{PatientID: p.ID, AppointmentID: sql.NullInt64{Int64: a.ID, Valid: true}, Title: "Your appointment", CreatedAt: e.clock.Now()}
+		l := store.Letter{PatientID: p.ID, AppointmentID: sql.NullInt64{Int64: a.ID, Valid: true}, Title: "Your appointment",
+			Source: store.LetterGenerated, CreatedAt: e.clock.Now()}
 		if err := tx.CreateLetter(ctx, &l, store.LetterFile{Filename: "l.pdf", ContentType: "application/pdf", Data: []byte("%PDF-1.4")}); err != nil {
 			return err
 		}

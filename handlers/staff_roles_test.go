@@ -51,6 +51,7 @@ var staffRouteRoles = map[string]string{
 	"GET /staff/post/batches/:id":         hub.RolePostroom,
 	"GET /staff/post/batches/:id/file":    hub.RolePostroom,
 	"POST /staff/post/batches/:id/posted": hub.RolePostroom,
+	"GET /staff/post/letters/:id/file":    hub.RolePostroom,
 
 	"GET /staff/dashboard":                         hub.RoleAdmin,
 	"POST /staff/dashboard/export":                 hub.RoleAdmin,

@@ -304,7 +304,7 @@ func (s *Service) seedDemoPatient(ctx context.Context, tx *store.Tx, d *demoSeed
 			return err
 		}
 		l := store.Letter{PatientID: p.ID, AppointmentID: sql.NullInt64{Int64: a.ID, Valid: true},
-			Title: appointmentLetterTitle(p, a), CreatedAt: sent}
+			Title: appointmentLetterTitle(p, a), Source: store.LetterGenerated, CreatedAt: sent}
 		switch {
 		case unread:
 		case dp.mobile == "" && dp.email == "":

@@ -23,8 +23,9 @@ type PostItem struct {
 	Patient      store.Patient
 	Letter       *store.Letter
 	Appointment  *store.Appointment
-	// Enclosure names a document the batch cannot reprint (a letter the hospital supplied as a
-	// file): the post room prints it from the patient's record and puts it in the same envelope.
+	// Enclosure names a document the batch cannot draw again (a letter staff uploaded or the
+	// hospital supplied as a file), as "<title> (letter N)": the post room prints that letter's
+	// own PDF (PostRoomLetterFile) and puts it in the envelope behind the batch's cover page.
 	Enclosure string
 }
 
@@ -64,14 +65,16 @@ func (s *Service) postItem(ctx context.Context, n store.Notification) (PostItem,
 		return PostItem{}, fmt.Errorf("hub: post item %d has no patient: %w", n.ID, store.ErrNotFound)
 	}
 	it := PostItem{Notification: n, Patient: *p, Letter: ab.Letter, Appointment: ab.Appointment}
-	if it.Letter != nil && it.Appointment == nil && reprintsLetter(n.Purpose) {
-		f, err := s.Store.LetterFile(ctx, it.Letter.ID)
-		if err != nil && !errors.Is(err, store.ErrNotFound) {
-			return it, err
-		}
-		it.Enclosure = fmt.Sprintf("letter %d, %q (%s)", it.Letter.ID, it.Letter.Title, f.Filename)
+	if it.Letter != nil && reprintsLetter(n.Purpose) && !redrawsLetter(it) {
+		it.Enclosure = fmt.Sprintf("%s (letter %d)", it.Letter.Title, it.Letter.ID)
 	}
 	return it, nil
+}
+
+// redrawsLetter reports whether the post room draws the item's letter itself: only a letter the
+// hub generated from its appointment can be drawn again; any other is its stored file.
+func redrawsLetter(it PostItem) bool {
+	return it.Letter != nil && it.Letter.Source == store.LetterGenerated && it.Appointment != nil && reprintsLetter(it.Notification.Purpose)
 }
 
 // reprintsLetter reports whether a post message of this purpose is the letter itself.
@@ -102,7 +105,8 @@ func (s *Service) RenderPostBatch(ctx context.Context, ids []int64) ([]byte, err
 }
 
 // PostDocument renders the printable letter of one post notification, for a provider that prints
-// it (GOV.UK Notify's precompiled letters). A letter the hospital supplied as a file is that file.
+// it (GOV.UK Notify's precompiled letters). A letter staff uploaded or the hospital supplied is
+// its stored file, as it is.
 func (s *Service) PostDocument(ctx context.Context, n store.Notification) ([]byte, error) {
 	it, err := s.postItem(ctx, n)
 	if err != nil {
@@ -113,6 +117,33 @@ func (s *Service) PostDocument(ctx context.Context, n store.Notification) ([]byt
 		return f.Data, err
 	}
 	return s.renderPost(ctx, []PostItem{it}, false)
+}
+
+// PostRoomLetterFile returns the stored PDF of a letter waiting in the post queue, for the post
+// room to print and enclose, and audits the opening in the patient's trail. A letter not waiting
+// to be posted is store.ErrNotFound: the post room sees only what it has to post.
+func (s *Service) PostRoomLetterFile(ctx context.Context, letterID int64, by Actor) (store.LetterFile, error) {
+	waiting, err := s.Store.LetterInPostQueue(ctx, letterID)
+	if err != nil {
+		return store.LetterFile{}, err
+	}
+	if !waiting {
+		return store.LetterFile{}, fmt.Errorf("hub: letter %d is not waiting to be posted: %w", letterID, store.ErrNotFound)
+	}
+	l, err := s.Store.Letter(ctx, letterID)
+	if err != nil {
+		return store.LetterFile{}, err
+	}
+	f, err := s.Store.LetterFile(ctx, letterID)
+	if err != nil {
+		return f, err
+	}
+	e := by.event("postroom.letter.open", l.PatientID, letterObject(letterID), "printed to enclose")
+	e.At = s.now()
+	if err := s.Store.AddAudit(ctx, e); err != nil {
+		return store.LetterFile{}, err
+	}
+	return f, nil
 }
 
 // MarkPosted records that the post room posted these items: each leaves the queue as delivered
@@ -179,7 +210,7 @@ func (s *Service) renderPost(ctx context.Context, items []PostItem, sheet bool) 
 		first, p := pdf.PageNo(), it.Patient
 		footer = func() { letterFooter(pdf, tr, h, p, pdf.PageNo()-first+1) }
 		switch {
-		case it.Appointment != nil && reprintsLetter(it.Notification.Purpose):
+		case redrawsLetter(it):
 			var site *store.Site
 			if it.Appointment.SiteID.Valid {
 				st, err := s.Store.Site(ctx, it.Appointment.SiteID.Int64)

@@ -140,12 +140,12 @@ func (f *notifyFixture) appointment(p store.Patient, in, bookedAgo time.Duration
 }
 
 // letter sends p a letter about a (nil for none) now, with its invitation, in one transaction as
-// the hospital's systems would.
+// the hospital's systems would: an appointment's letter as the hub draws it, any other as a file.
 func (f *notifyFixture) letter(p store.Patient, a *store.Appointment) store.Letter {
 	f.t.Helper()
 	l := store.Letter{PatientID: p.ID, Title: "Your appointment", CreatedAt: f.clock.Now()}
 	if a != nil {
-		l.AppointmentID = store.NullID(a.ID)
+		l.AppointmentID, l.Source = store.NullID(a.ID), store.LetterGenerated
 	}
 	err := f.st.InTx(context.Background(), func(tx *store.Tx) error {
 		if err := tx.CreateLetter(context.Background(), &l, store.LetterFile{Filename: "letter.pdf", ContentType: "application/pdf", Data: []byte("%PDF-1.4")}); err != nil {

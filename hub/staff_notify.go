@@ -45,7 +45,8 @@ func (s *Service) writeAppointmentLetter(ctx context.Context, tx *store.Tx, p st
 	if err != nil {
 		return store.Letter{}, err
 	}
-	l := store.Letter{PatientID: p.ID, AppointmentID: sql.NullInt64{Int64: a.ID, Valid: true}, Title: appointmentLetterTitle(p, a), CreatedAt: now}
+	l := store.Letter{PatientID: p.ID, AppointmentID: sql.NullInt64{Int64: a.ID, Valid: true}, Title: appointmentLetterTitle(p, a),
+		Source: store.LetterGenerated, CreatedAt: now}
 	file := store.LetterFile{Filename: fmt.Sprintf("appointment-letter-%s-%d.pdf", a.ExternalID, a.Sequence), ContentType: "application/pdf", Data: data}
 	if err := tx.CreateLetter(ctx, &l, file); err != nil {
 		return store.Letter{}, err

@@ -6,10 +6,10 @@ import (
 	"time"
 )
 
-const letterColumns = `id, patient_id, appointment_id, title, created_at, first_viewed_at, posted_at`
+const letterColumns = `id, patient_id, appointment_id, title, source, created_at, first_viewed_at, posted_at`
 
 var (
-	qCreateLetter       = q(`INSERT INTO letters (patient_id, appointment_id, title, created_at, first_viewed_at, posted_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`)
+	qCreateLetter       = q(`INSERT INTO letters (patient_id, appointment_id, title, source, created_at, first_viewed_at, posted_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`)
 	qAddLetterFile      = q(`INSERT INTO letter_files (letter_id, filename, content_type, data) VALUES (?, ?, ?, ?)`)
 	qLetter             = q(`SELECT ` + letterColumns + ` FROM letters WHERE id = ?`)
 	qLetters            = q(`SELECT ` + letterColumns + ` FROM letters WHERE patient_id = ? ORDER BY created_at DESC, id DESC`)
@@ -19,12 +19,16 @@ var (
 	qMarkLetterViewed = q(`UPDATE letters SET first_viewed_at = ? WHERE id = ? AND first_viewed_at IS NULL`)
 )
 
-// CreateLetter inserts a letter with its document and sets its ID.
+// CreateLetter inserts a letter with its document and sets its ID. A letter of no stated source
+// counts as uploaded: only its stored file is the letter.
 func (q Queries) CreateLetter(ctx context.Context, l *Letter, file LetterFile) error {
 	if l.CreatedAt.IsZero() {
 		l.CreatedAt = time.Now().UTC()
 	}
-	if err := q.get(ctx, &l.ID, qCreateLetter, l.PatientID, l.AppointmentID, l.Title, l.CreatedAt.UTC(), l.FirstViewedAt, l.PostedAt); err != nil {
+	if l.Source == "" {
+		l.Source = LetterUploaded
+	}
+	if err := q.get(ctx, &l.ID, qCreateLetter, l.PatientID, l.AppointmentID, l.Title, l.Source, l.CreatedAt.UTC(), l.FirstViewedAt, l.PostedAt); err != nil {
 		return fmt.Errorf("store: create letter: %w", err)
 	}
 	if _, err := q.exec(ctx, qAddLetterFile, l.ID, file.Filename, file.ContentType, file.Data); err != nil {

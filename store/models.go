@@ -112,12 +112,19 @@ type Appointment struct {
 	SitePostcode sql.NullString `db:"site_postcode"`
 }
 
+// Where a letter's PDF came from.
+const (
+	LetterGenerated = "generated" // drawn by the hub from its appointment, so it can be drawn again
+	LetterUploaded  = "uploaded"  // a file staff or the hospital supplied: only the stored file is the letter
+)
+
 // Letter is a letter to a patient; its PDF lives in letter_files.
 type Letter struct {
 	ID            int64         `db:"id"`
 	PatientID     int64         `db:"patient_id"`
 	AppointmentID sql.NullInt64 `db:"appointment_id"`
 	Title         string        `db:"title"`
+	Source        string        `db:"source"` // LetterGenerated or LetterUploaded
 	CreatedAt     time.Time     `db:"created_at"`
 	FirstViewedAt sql.NullTime  `db:"first_viewed_at"`
 	PostedAt      sql.NullTime  `db:"posted_at"`

@@ -55,3 +55,15 @@ func (q Queries) CancelPostItem(ctx context.Context, id int64, reason string, no
 	}
 	return n == 1, nil
 }
+
+var qLetterInPostQueue = q(`SELECT COUNT(*) FROM notifications WHERE letter_id = ? AND channel = 'post' AND status = 'sent'
+	AND provider IN ('postroom', 'outbox')`)
+
+// LetterInPostQueue reports whether a letter is waiting in the post room's queue, not yet posted.
+func (q Queries) LetterInPostQueue(ctx context.Context, letterID int64) (bool, error) {
+	var n int
+	if err := q.get(ctx, &n, qLetterInPostQueue, letterID); err != nil {
+		return false, fmt.Errorf("store: letter %d in the post queue: %w", letterID, err)
+	}
+	return n > 0, nil
+}
