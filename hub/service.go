@@ -24,6 +24,8 @@ type Service struct {
 	secret []byte
 	sends  sync.WaitGroup
 	views  auditBuffer
+
+	unknownStaff unknownStaffNames
 }
 
 // New returns a service. cfg.SecretKey must already be set (demo mode makes one up before this).

@@ -2,6 +2,7 @@ package hub
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"strconv"
 	"strings"
@@ -58,53 +59,148 @@ func (e *StaffLockedError) Error() string {
 		LondonTime(e.Until) + ", or ask an administrator to unlock it."
 }
 
-// decoyHash is checked when a username is unknown, so the answer takes as long as for a real one.
+// decoyHash is checked when there is no password to check (an unknown username, a locked
+// account), so every answer takes as long as checking a real one.
 var decoyHash = sync.OnceValue(func() string {
 	h, _ := HashPassword("not a real password")
 	return h
 })
 
-// StaffSignIn checks a username and password. Wrong passwords are counted on the account and
-// lock it for a while after several in a row; every attempt is in the audit trail.
+// StaffSignIn checks a username and password. Each attempt is counted as a wrong password on the
+// account before its password is checked, so parallel guesses cannot get past the lock; a right
+// password clears the count. A username that does not exist locks the same way, so the answers
+// do not tell which usernames exist. Every attempt is in the audit trail.
 func (s *Service) StaffSignIn(ctx context.Context, username, password string, by Actor) (store.Staff, error) {
 	now := s.now()
 	username = strings.TrimSpace(username)
-	st, err := s.Store.StaffByUsername(ctx, username)
+	known, err := s.Store.StaffByUsername(ctx, username)
 	if errors.Is(err, store.ErrNotFound) {
-		CheckPassword(decoyHash(), password)
-		s.audit(ctx, by.event("staff.signin.failed", 0, "staff:"+username, "unknown username"))
-		return st, ErrStaffSignIn
+		return store.Staff{}, s.unknownStaffSignIn(ctx, username, password, by, now)
 	}
 	if err != nil {
-		return st, err
+		return known, err
 	}
-	object := staffObject(st.ID)
-	if st.LockedUntil.Valid && now.Before(st.LockedUntil.Time) {
+	object := staffObject(known.ID)
+	st, reserved, err := s.Store.StaffLoginAttempt(ctx, known.ID, staffLockAfter, now.Add(staffLockFor), now)
+	if err != nil {
+		return known, err
+	}
+	if !reserved {
+		CheckPassword(decoyHash(), password)
 		s.audit(ctx, by.event("staff.signin.locked", 0, object, ""))
+		if st, err = s.Store.StaffByID(ctx, known.ID); err != nil {
+			return st, err
+		}
 		return st, &StaffLockedError{Until: st.LockedUntil.Time}
 	}
 	if !CheckPassword(st.PasswordHash, password) {
-		until, err := s.Store.StaffLoginFailed(ctx, st.ID, staffLockAfter, now.Add(staffLockFor), now)
-		if err != nil {
-			return st, err
-		}
-		if until.Valid && now.Before(until.Time) {
+		if s.StaffLocked(st) {
 			s.audit(ctx, by.event("staff.locked", 0, object, strconv.Itoa(staffLockAfter)+" wrong passwords"))
-			return st, &StaffLockedError{Until: until.Time}
+			return st, &StaffLockedError{Until: st.LockedUntil.Time}
 		}
 		s.audit(ctx, by.event("staff.signin.failed", 0, object, "wrong password"))
 		return st, ErrStaffSignIn
 	}
-	if st.Disabled {
-		s.audit(ctx, by.event("staff.signin.failed", 0, object, "account switched off"))
-		return st, ErrStaffDisabled
-	}
-	if err := s.Store.StaffLoginSucceeded(ctx, st.ID, now); err != nil {
+	err = s.Store.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.StaffLoginSucceeded(ctx, st.ID, now); err != nil {
+			return err
+		}
+		if st.Disabled {
+			return s.auditTx(ctx, tx, by.event("staff.signin.failed", 0, object, "account switched off"), now)
+		}
+		signedIn := by
+		signedIn.Kind, signedIn.ID = "staff", strconv.FormatInt(st.ID, 10)
+		return s.auditTx(ctx, tx, signedIn.event("staff.signin", 0, object, st.Role), now)
+	})
+	if err != nil {
 		return st, err
 	}
-	by.Kind, by.ID = "staff", strconv.FormatInt(st.ID, 10)
-	s.audit(ctx, by.event("staff.signin", 0, object, st.Role))
+	st.FailedLogins, st.LockedUntil = 0, sql.NullTime{}
+	if st.Disabled {
+		return st, ErrStaffDisabled
+	}
 	return st, nil
+}
+
+// unknownStaffSignIn answers a sign-in to a username that does not exist as a wrong password
+// for a real one would be answered, lock included.
+func (s *Service) unknownStaffSignIn(ctx context.Context, username, password string, by Actor, now time.Time) error {
+	object := "staff:" + username
+	allowed, until := s.unknownStaff.attempt(username, now)
+	CheckPassword(decoyHash(), password)
+	switch {
+	case !allowed:
+		s.audit(ctx, by.event("staff.signin.locked", 0, object, "unknown username"))
+		return &StaffLockedError{Until: until}
+	case !until.IsZero():
+		s.audit(ctx, by.event("staff.signin.failed", 0, object, "unknown username; "+strconv.Itoa(staffLockAfter)+" in a row"))
+		return &StaffLockedError{Until: until}
+	}
+	s.audit(ctx, by.event("staff.signin.failed", 0, object, "unknown username"))
+	return ErrStaffSignIn
+}
+
+// unknownStaffLimit bounds how many unknown usernames are remembered at once.
+const unknownStaffLimit = 10000
+
+// unknownStaffNames counts sign-in attempts to usernames that do not exist, exactly as
+// StaffLoginAttempt counts them on a real account. It lives in memory because there is no row to
+// keep them on; a name no longer locked and not tried for staffLockFor is forgotten.
+type unknownStaffNames struct {
+	mu    sync.Mutex
+	names map[string]*unknownStaffName
+}
+
+type unknownStaffName struct {
+	failed      int
+	lockedUntil time.Time
+	lastTried   time.Time
+}
+
+// attempt counts one attempt on name. It reports false while the name is locked, and the lock
+// when there is one (set by this attempt when it is allowed).
+func (u *unknownStaffNames) attempt(name string, now time.Time) (allowed bool, lockedUntil time.Time) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if u.names == nil {
+		u.names = map[string]*unknownStaffName{}
+	}
+	n := u.names[name]
+	if n == nil {
+		if len(u.names) >= unknownStaffLimit {
+			u.forget(now)
+		}
+		n = &unknownStaffName{}
+		u.names[name] = n
+	}
+	n.lastTried = now
+	if now.Before(n.lockedUntil) {
+		return false, n.lockedUntil
+	}
+	n.lockedUntil = time.Time{}
+	if n.failed++; n.failed >= staffLockAfter {
+		n.failed, n.lockedUntil = 0, now.Add(staffLockFor)
+	}
+	return true, n.lockedUntil
+}
+
+// forget drops names that are not locked and were last tried staffLockFor ago, or, if that
+// frees nothing, every name not locked.
+func (u *unknownStaffNames) forget(now time.Time) {
+	before := len(u.names)
+	for name, n := range u.names {
+		if !now.Before(n.lockedUntil) && now.Sub(n.lastTried) >= staffLockFor {
+			delete(u.names, name)
+		}
+	}
+	if len(u.names) < before {
+		return
+	}
+	for name, n := range u.names {
+		if !now.Before(n.lockedUntil) {
+			delete(u.names, name)
+		}
+	}
 }
 
 // StaffMember returns a staff account that may use the console now: ErrNotFound when it is

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -49,15 +50,23 @@ func (q Queries) StaffByID(ctx context.Context, id int64) (Staff, error) {
 }
 
 var (
-	qStaffList        = q(`SELECT ` + staffColumns + ` FROM staff ORDER BY username`)
-	qStaffLoginFailed = q(`UPDATE staff SET
-		failed_logins = CASE WHEN failed_logins + 1 >= ? THEN 0 ELSE failed_logins + 1 END,
-		locked_until = CASE WHEN failed_logins + 1 >= ? THEN ? ELSE locked_until END,
-		updated_at = ? WHERE id = ? RETURNING locked_until`)
-	qStaffLoginOK     = q(`UPDATE staff SET failed_logins = 0, locked_until = NULL, updated_at = ? WHERE id = ?`)
-	qUpdateStaff      = q(`UPDATE staff SET name = ?, role = ?, disabled = ?, updated_at = ? WHERE id = ?`)
-	qSetStaffPassword = q(`UPDATE staff SET password_hash = ?, failed_logins = 0, locked_until = NULL, updated_at = ? WHERE id = ?`)
+	qStaffList = q(`SELECT ` + staffColumns + ` FROM staff ORDER BY username`)
+	// qStaffLoginAttempt counts a sign-in attempt as a wrong password before the password is
+	// checked, and only while the account is not locked, so parallel guesses cannot all be tried.
+	qStaffLoginAttempt = qd(staffLoginAttempt("CAST(? AS TIMESTAMPTZ)"), staffLoginAttempt("?"))
+	qStaffLoginOK      = q(`UPDATE staff SET failed_logins = 0, locked_until = NULL, updated_at = ? WHERE id = ?`)
+	qUpdateStaff       = q(`UPDATE staff SET name = ?, role = ?, disabled = ?, updated_at = ? WHERE id = ?`)
+	qSetStaffPassword  = q(`UPDATE staff SET password_hash = ?, failed_logins = 0, locked_until = NULL, updated_at = ? WHERE id = ?`)
 )
+
+// staffLoginAttempt is the text of qStaffLoginAttempt with lockUntil written as each database
+// needs it (PostgreSQL cannot infer a parameter's type beside a NULL).
+func staffLoginAttempt(lockUntil string) string {
+	return `UPDATE staff SET
+		failed_logins = CASE WHEN failed_logins + 1 >= ? THEN 0 ELSE failed_logins + 1 END,
+		locked_until = CASE WHEN failed_logins + 1 >= ? THEN ` + lockUntil + ` ELSE NULL END,
+		updated_at = ? WHERE id = ? AND (locked_until IS NULL OR locked_until <= ?) RETURNING ` + staffColumns
+}
 
 // ListStaff returns every staff account by username.
 func (q Queries) ListStaff(ctx context.Context) ([]Staff, error) {
@@ -68,14 +77,23 @@ func (q Queries) ListStaff(ctx context.Context) ([]Staff, error) {
 	return ss, nil
 }
 
-// StaffLoginFailed counts one wrong password. On the lockAfter-th failure in a row the account
-// is locked until lockUntil and the count starts again. It returns the account's lock, if any.
-func (q Queries) StaffLoginFailed(ctx context.Context, id int64, lockAfter int, lockUntil, now time.Time) (sql.NullTime, error) {
-	var until sql.NullTime
-	if err := q.get(ctx, &until, qStaffLoginFailed, lockAfter, lockAfter, lockUntil.UTC(), now.UTC(), id); err != nil {
-		return until, notFound(err, "staff", id)
+// StaffLoginAttempt reserves one sign-in attempt on an account that is not locked at now, counting
+// it as a wrong password until StaffLoginSucceeded says otherwise. On the lockAfter-th in a row
+// the account is locked until lockUntil and the count starts again. It returns the account as
+// changed, or false (changing nothing) when the account is locked.
+func (q Queries) StaffLoginAttempt(ctx context.Context, id int64, lockAfter int, lockUntil, now time.Time) (Staff, bool, error) {
+	var s Staff
+	err := q.get(ctx, &s, qStaffLoginAttempt, lockAfter, lockAfter, lockUntil.UTC(), now.UTC(), id, now.UTC())
+	if errors.Is(err, sql.ErrNoRows) {
+		if _, err := q.StaffByID(ctx, id); err != nil {
+			return s, false, err
+		}
+		return s, false, nil
 	}
-	return until, nil
+	if err != nil {
+		return s, false, fmt.Errorf("store: staff %d: %w", id, err)
+	}
+	return s, true, nil
 }
 
 // StaffLoginSucceeded clears the failure count and any lock.

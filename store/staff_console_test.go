@@ -20,21 +20,28 @@ func TestStaffLockoutAndAccounts(t *testing.T) {
 			t.Fatal(err)
 		}
 		for i := 1; i <= 2; i++ {
-			until, err := s.StaffLoginFailed(ctx, st.ID, 3, now.Add(time.Hour), now)
-			if err != nil || until.Valid {
-				t.Fatalf("failure %d: locked=%v err=%v", i, until, err)
+			got, ok, err := s.StaffLoginAttempt(ctx, st.ID, 3, now.Add(time.Hour), now)
+			if err != nil || !ok || got.LockedUntil.Valid || got.FailedLogins != i || got.PasswordHash != "h" {
+				t.Fatalf("attempt %d: %+v %v %v", i, got, ok, err)
 			}
 		}
-		got, _ := s.StaffByID(ctx, st.ID)
-		if got.FailedLogins != 2 {
-			t.Fatalf("failed logins = %d, want 2", got.FailedLogins)
+		got, ok, err := s.StaffLoginAttempt(ctx, st.ID, 3, now.Add(time.Hour), now)
+		if err != nil || !ok || !got.LockedUntil.Valid || !got.LockedUntil.Time.Equal(now.Add(time.Hour)) || got.FailedLogins != 0 {
+			t.Fatalf("third attempt: %+v %v %v", got, ok, err)
 		}
-		until, err := s.StaffLoginFailed(ctx, st.ID, 3, now.Add(time.Hour), now)
-		if err != nil || !until.Valid || !until.Time.Equal(now.Add(time.Hour)) {
-			t.Fatalf("third failure: %v %v", until, err)
+		// While locked, an attempt is refused and changes nothing.
+		if _, ok, err := s.StaffLoginAttempt(ctx, st.ID, 3, now.Add(2*time.Hour), now.Add(time.Minute)); err != nil || ok {
+			t.Fatalf("attempt while locked: %v %v", ok, err)
 		}
-		if got, _ := s.StaffByID(ctx, st.ID); got.FailedLogins != 0 || !got.LockedUntil.Valid {
-			t.Fatalf("after lock: %+v", got)
+		if got, _ := s.StaffByID(ctx, st.ID); !got.LockedUntil.Time.Equal(now.Add(time.Hour)) || got.FailedLogins != 0 {
+			t.Fatalf("after a refused attempt: %+v", got)
+		}
+		// Once the lock has passed, attempts count again from one.
+		if got, ok, _ := s.StaffLoginAttempt(ctx, st.ID, 3, now.Add(3*time.Hour), now.Add(time.Hour)); !ok || got.LockedUntil.Valid || got.FailedLogins != 1 {
+			t.Fatalf("attempt after the lock: %+v %v", got, ok)
+		}
+		if _, _, err := s.StaffLoginAttempt(ctx, 999, 3, now, now); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("attempt on missing staff: %v", err)
 		}
 		if err := s.StaffLoginSucceeded(ctx, st.ID, now); err != nil {
 			t.Fatal(err)
