@@ -149,6 +149,12 @@ func (con *staffConsole) staffAccountPassword(c echo.Context) error {
 		}
 		return con.renderForm(c, "staff_admin_account", data)
 	}
+	if me, _ := currentStaff(c); me.ID == id {
+		// The reset ended every session of the account, this one too: carry on in a new one.
+		if err := con.startSession(c, id); err != nil {
+			return err
+		}
+	}
 	return con.done(c, accountURL(id), "The new password is set. Give it to them in person or by phone, never by email.")
 }
 

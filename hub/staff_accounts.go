@@ -3,6 +3,7 @@ package hub
 import (
 	"context"
 	"errors"
+	"fmt"
 	"regexp"
 	"strings"
 	"unicode/utf8"
@@ -85,7 +86,7 @@ func (s *Service) CreateStaffAccount(ctx context.Context, f StaffAccountForm, by
 }
 
 // UpdateStaffAccount changes an account's name, role and whether it is switched off. A switched
-// off account is signed out at its next request. Administrators cannot lock themselves out.
+// off account is signed out everywhere at once. Administrators cannot lock themselves out.
 func (s *Service) UpdateStaffAccount(ctx context.Context, id, selfID int64, f StaffAccountForm, by Actor) error {
 	if ps := f.problems(false); len(ps) > 0 {
 		return &RequestError{Problems: ps}
@@ -107,11 +108,18 @@ func (s *Service) UpdateStaffAccount(ctx context.Context, id, selfID int64, f St
 		if err := tx.UpdateStaff(ctx, st, now); err != nil {
 			return err
 		}
+		if st.Disabled {
+			ended, err := tx.EndStaffSessions(ctx, id)
+			if err != nil {
+				return err
+			}
+			detail += fmt.Sprintf("; %d sessions ended", ended)
+		}
 		return s.auditTx(ctx, tx, by.event("staff.account.changed", 0, staffObject(id), detail), now)
 	})
 }
 
-// ResetStaffPassword gives an account a new password and unlocks it.
+// ResetStaffPassword gives an account a new password, unlocks it and signs it out everywhere.
 func (s *Service) ResetStaffPassword(ctx context.Context, id int64, password string, by Actor) error {
 	if ps := passwordProblems(password); len(ps) > 0 {
 		return &RequestError{Problems: ps}
@@ -125,7 +133,11 @@ func (s *Service) ResetStaffPassword(ctx context.Context, id int64, password str
 		if err := tx.SetStaffPassword(ctx, id, hash, now); err != nil {
 			return err
 		}
-		return s.auditTx(ctx, tx, by.event("staff.account.password", 0, staffObject(id), ""), now)
+		ended, err := tx.EndStaffSessions(ctx, id)
+		if err != nil {
+			return err
+		}
+		return s.auditTx(ctx, tx, by.event("staff.account.password", 0, staffObject(id), fmt.Sprintf("%d sessions ended", ended)), now)
 	})
 }
 

@@ -57,6 +57,7 @@ var (
 	qStaffLoginOK      = q(`UPDATE staff SET failed_logins = 0, locked_until = NULL, updated_at = ? WHERE id = ?`)
 	qUpdateStaff       = q(`UPDATE staff SET name = ?, role = ?, disabled = ?, updated_at = ? WHERE id = ?`)
 	qSetStaffPassword  = q(`UPDATE staff SET password_hash = ?, failed_logins = 0, locked_until = NULL, updated_at = ? WHERE id = ?`)
+	qEndStaffSessions  = q(`DELETE FROM sessions WHERE staff_id = ?`)
 )
 
 // staffLoginAttempt is the text of qStaffLoginAttempt with lockUntil written as each database
@@ -109,6 +110,15 @@ func (q Queries) UpdateStaff(ctx context.Context, s Staff, now time.Time) error 
 // SetStaffPassword replaces a staff member's password hash and unlocks the account.
 func (q Queries) SetStaffPassword(ctx context.Context, id int64, hash string, now time.Time) error {
 	return q.staffChange(ctx, id, qSetStaffPassword, hash, now.UTC(), id)
+}
+
+// EndStaffSessions signs a staff member out everywhere and returns how many sessions ended.
+func (q Queries) EndStaffSessions(ctx context.Context, id int64) (int64, error) {
+	n, err := q.exec(ctx, qEndStaffSessions, id)
+	if err != nil {
+		return 0, fmt.Errorf("store: end sessions of staff %d: %w", id, err)
+	}
+	return n, nil
 }
 
 func (q Queries) staffChange(ctx context.Context, id int64, stmt query, args ...any) error {
