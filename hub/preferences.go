@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/patienthub/patienthub/store"
 )
@@ -88,23 +89,30 @@ func hasChannel(p store.Patient, ch store.Channel) bool {
 func (s *Service) OptOut(ctx context.Context, patientID int64, by Actor) (int64, error) {
 	now := s.now()
 	var cancelled int64
-	err := s.Store.InTx(ctx, func(tx *store.Tx) error {
-		changed, err := tx.SetOptedOut(ctx, patientID, now)
-		if err != nil {
-			return err
-		}
-		if !changed {
-			return ErrOptedOutAlready
-		}
-		if cancelled, err = tx.CancelPendingDigitalNotifications(ctx, patientID, now); err != nil {
-			return err
-		}
-		e := by.event("preferences.opt_out", patientID, "patient:"+strconv.FormatInt(patientID, 10),
-			fmt.Sprintf("%d pending notifications cancelled", cancelled))
-		e.At = now
-		return tx.AddAudit(ctx, e)
+	err := s.Store.InTx(ctx, func(tx *store.Tx) (err error) {
+		cancelled, err = s.optOutTx(ctx, tx, patientID, by, now)
+		return err
 	})
 	return cancelled, err
+}
+
+// optOutTx is OptOut inside tx, for a use case that does more in the same transaction.
+func (s *Service) optOutTx(ctx context.Context, tx *store.Tx, patientID int64, by Actor, now time.Time) (int64, error) {
+	changed, err := tx.SetOptedOut(ctx, patientID, now)
+	if err != nil {
+		return 0, err
+	}
+	if !changed {
+		return 0, ErrOptedOutAlready
+	}
+	cancelled, err := tx.CancelPendingDigitalNotifications(ctx, patientID, now)
+	if err != nil {
+		return 0, err
+	}
+	e := by.event("preferences.opt_out", patientID, "patient:"+strconv.FormatInt(patientID, 10),
+		fmt.Sprintf("%d pending notifications cancelled", cancelled))
+	e.At = now
+	return cancelled, tx.AddAudit(ctx, e)
 }
 
 // OptIn brings an opted-out patient back to Patient Hub: texts or emails again from now on.

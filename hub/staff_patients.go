@@ -219,16 +219,16 @@ const (
 )
 
 // StaffOptOut opts a patient out of digital contact for them, recording how they asked; an
-// opt-out form received is also kept as a done task on the record.
+// opt-out form received is also kept as a done task on the record, in the same transaction.
 func (s *Service) StaffOptOut(ctx context.Context, patientID int64, how string, by Actor) error {
 	if how != OptOutByForm && how != OptOutByPhone {
 		return &RequestError{Problems: []RequestProblem{{"how", "Select how the patient asked to opt out"}}}
 	}
-	if _, err := s.OptOut(ctx, patientID, by); err != nil {
-		return err
-	}
 	now := s.now()
 	return s.Store.InTx(ctx, func(tx *store.Tx) error {
+		if _, err := s.optOutTx(ctx, tx, patientID, by, now); err != nil {
+			return err
+		}
 		detail := "asked by phone or in person"
 		if how == OptOutByForm {
 			detail = "opt-out form received"
