@@ -63,8 +63,12 @@ func (s *Service) QueueNewLetter(ctx context.Context, tx *store.Tx, p store.Pati
 }
 
 // queueLetterNotice queues the first message about a letter, keyed "letter:<id>:invite" whatever
-// its purpose, so a letter is announced once.
+// its purpose, so a letter is announced once. A letter about an appointment replaces that
+// appointment's earlier letters, which are closed in the same transaction.
 func (s *Service) queueLetterNotice(ctx context.Context, tx *store.Tx, p store.Patient, l store.Letter, purpose string) error {
+	if err := s.closeReplacedLetters(ctx, tx, p, l); err != nil {
+		return err
+	}
 	if DigitalChannel(p) == "" {
 		return s.queuePostalCopy(ctx, tx, p, l)
 	}

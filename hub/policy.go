@@ -103,6 +103,20 @@ type LetterState struct {
 	Letter      store.Letter
 	Patient     store.Patient
 	Appointment *store.Appointment // nil for a letter about no appointment
+	Replaced    bool               // a newer letter about the same appointment replaces it
+}
+
+// reasonReplaced is why a replaced letter gets nothing more.
+const reasonReplaced = "a newer letter replaced it"
+
+// answered reports whether the patient has answered since letter l was written: confirmed, or
+// asked to rebook or cancel. A response from before l (a confirm of the time l now changes) does
+// not count, so l is followed up like any new letter.
+func answered(a store.Appointment, l store.Letter) bool {
+	if a.RespondedAt.Valid && a.RespondedAt.Time.Before(l.CreatedAt) {
+		return a.Status != store.StatusBooked && a.Status != store.StatusConfirmed
+	}
+	return a.Status != store.StatusBooked || a.RespondedAt.Valid
 }
 
 // LetterAction is what is due for a letter now: a purpose to queue, or a reason it needs nothing
@@ -115,16 +129,19 @@ type LetterAction struct {
 // LetterFollowUp decides what an unread letter needs now: while it stays unread, reminder k once
 // the k-th reminder time has passed (only the latest one due, so a scheduler that was stopped does
 // not send a burst), and at the postal fallback time, or at once for a patient who cannot be
-// reached digitally, a paper copy. A patient who answered, or an appointment cancelled, moved or
-// passed, needs nothing more.
+// reached digitally, a paper copy. A letter a newer one replaced, a patient who answered since the
+// letter, or an appointment cancelled, moved or passed, needs nothing more.
 func (c NotifyConfig) LetterFollowUp(now time.Time, st LetterState) LetterAction {
 	l := st.Letter
 	if l.FirstViewedAt.Valid || l.PostedAt.Valid {
 		return LetterAction{}
 	}
+	if st.Replaced {
+		return LetterAction{Done: "no paper copy: " + reasonReplaced}
+	}
 	if a := st.Appointment; a != nil {
 		switch {
-		case a.Status != store.StatusBooked || a.RespondedAt.Valid:
+		case answered(*a, l):
 			return LetterAction{Done: "no paper copy: the appointment is " + strings.ReplaceAll(string(a.Status), "_", " ")}
 		case !a.StartsAt.After(now):
 			return LetterAction{Done: "no paper copy: the appointment has passed"}
@@ -242,7 +259,7 @@ func staleReason(now time.Time, n store.Notification, p *store.Patient, l *store
 		return "the patient opted out"
 	}
 	switch {
-	case n.Purpose == PurposeInvite || n.Purpose == PurposeNewLetter || isLetterReminder(n.Purpose) || n.Purpose == PurposePostalCopy:
+	case aboutTheLetter(n.Purpose):
 		if l != nil && l.FirstViewedAt.Valid {
 			return "the patient read the letter"
 		}
@@ -259,7 +276,11 @@ func staleReason(now time.Time, n store.Notification, p *store.Patient, l *store
 		case store.StatusCancelled, store.StatusCancelledByHospital, store.StatusRebooked:
 			return "the appointment is " + strings.ReplaceAll(string(a.Status), "_", " ")
 		}
-		if isLetterReminder(n.Purpose) && (a.Status != store.StatusBooked || a.RespondedAt.Valid) {
+		var letter store.Letter // with no letter, any response counts
+		if l != nil {
+			letter = *l
+		}
+		if isLetterReminder(n.Purpose) && answered(*a, letter) {
 			return "the patient answered"
 		}
 	case n.Purpose == PurposeAppointmentReminder && a != nil:
@@ -274,6 +295,12 @@ func staleReason(now time.Time, n store.Notification, p *store.Patient, l *store
 		}
 	}
 	return ""
+}
+
+// aboutTheLetter reports whether a message of this purpose is one of a letter's own steps: its
+// announcement, a reminder or its paper copy.
+func aboutTheLetter(purpose string) bool {
+	return purpose == PurposeInvite || purpose == PurposeNewLetter || isLetterReminder(purpose) || purpose == PurposePostalCopy
 }
 
 // keyStartsAt reads the start time (Unix seconds) an appointment reminder announces from the end

@@ -27,8 +27,8 @@ func (d dispatchPolicy) Prepare(ctx context.Context, n store.Notification, now t
 	if err != nil {
 		return notify.Decision{}, err
 	}
-	if reason := staleReason(now, n, p, ab.Letter, ab.Appointment); reason != "" {
-		return notify.Decision{Cancel: reason}, nil
+	if reason, err := s.staleNow(ctx, s.Store.Queries, now, n, p, ab); err != nil || reason != "" {
+		return notify.Decision{Cancel: reason}, err
 	}
 	if holdsForQuietHours(n.Channel, n.Purpose) {
 		if until := s.Cfg.QuietHours.Until(now); !until.IsZero() {
@@ -176,6 +176,19 @@ func (s *Service) loadAbout(ctx context.Context, q store.Queries, n store.Notifi
 		ab.Reminder = k
 	}
 	return p, ab, nil
+}
+
+// staleNow says why a queued message should no longer go (staleReason), or that a newer letter
+// about the same appointment replaced the letter it is about; "" when it still should.
+func (s *Service) staleNow(ctx context.Context, q store.Queries, now time.Time, n store.Notification, p *store.Patient, ab about) (string, error) {
+	if reason := staleReason(now, n, p, ab.Letter, ab.Appointment); reason != "" || ab.Letter == nil || !aboutTheLetter(n.Purpose) {
+		return reason, nil
+	}
+	replaced, err := q.LetterReplaced(ctx, ab.Letter.ID)
+	if err != nil || !replaced {
+		return "", err
+	}
+	return reasonReplaced, nil
 }
 
 // keyID reads the id from a key "<kind>:<id>:...".

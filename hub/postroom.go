@@ -44,7 +44,11 @@ func (s *Service) PostQueue(ctx context.Context) ([]PostItem, error) {
 		if err != nil {
 			return nil, err
 		}
-		if reason := staleReason(now, n, &it.Patient, it.Letter, it.Appointment); reason != "" {
+		reason, err := s.staleNow(ctx, s.Store.Queries, now, n, &it.Patient, about{Letter: it.Letter, Appointment: it.Appointment})
+		if err != nil {
+			return nil, err
+		}
+		if reason != "" {
 			if _, err := s.Store.CancelPostItem(ctx, n.ID, reason, now); err != nil {
 				return nil, err
 			}

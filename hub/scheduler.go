@@ -167,6 +167,9 @@ func letterState(ctx context.Context, tx *store.Tx, due store.LetterDue) (Letter
 		return st, err
 	}
 	if st.Letter.AppointmentID.Valid {
+		if st.Replaced, err = tx.LetterReplaced(ctx, st.Letter.ID); err != nil {
+			return st, err
+		}
 		a, err := tx.Appointment(ctx, st.Letter.AppointmentID.Int64)
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return st, err

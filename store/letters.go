@@ -17,6 +17,8 @@ var (
 	qAppointmentLetters = q(`SELECT ` + letterColumns + ` FROM letters WHERE patient_id = ? AND appointment_id = ?
 		ORDER BY created_at DESC, id DESC`)
 	qMarkLetterViewed = q(`UPDATE letters SET first_viewed_at = ? WHERE id = ? AND first_viewed_at IS NULL`)
+	qLetterReplaced   = q(`SELECT COUNT(*) FROM letters l JOIN letters newer ON newer.appointment_id = l.appointment_id
+		AND newer.patient_id = l.patient_id AND newer.id > l.id WHERE l.id = ?`)
 )
 
 // CreateLetter inserts a letter with its document and sets its ID. A letter of no stated source
@@ -81,4 +83,14 @@ func (q Queries) MarkLetterViewed(ctx context.Context, id int64, now time.Time) 
 		return false, fmt.Errorf("store: letter %d viewed: %w", id, err)
 	}
 	return n == 1, nil
+}
+
+// LetterReplaced reports whether a newer letter about the same appointment has been written, which
+// replaces this one.
+func (q Queries) LetterReplaced(ctx context.Context, id int64) (bool, error) {
+	var n int
+	if err := q.get(ctx, &n, qLetterReplaced, id); err != nil {
+		return false, fmt.Errorf("store: letter %d replaced: %w", id, err)
+	}
+	return n > 0, nil
 }
