@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/patienthub/patienthub/notify"
 	"github.com/patienthub/patienthub/store"
 	"github.com/patienthub/patienthub/store/storetest"
 )
@@ -154,6 +155,45 @@ func TestANewLetterAfterAConfirmIsFollowedUp(t *testing.T) {
 		}
 		if got, want := f.rec.sent(), []string{"sms invite", "sms changed", "sms reminder_1"}; !slices.Equal(got, want) {
 			t.Fatalf("sent %v, want %v", got, want)
+		}
+	})
+}
+
+// A letter in a batch the post room has printed stays in the queue, to be posted with the batch,
+// even if the patient reads it online meanwhile; one not yet printed leaves the queue.
+func TestThePostRoomKeepsWhatItPrinted(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, st *store.Store) {
+		start := weekdayMorning(t)
+		f := newNotifyFixture(t, st, start)
+		f.disp.Router = notify.NewRouter(recProvider{f.rec, store.ChannelSMS}, recProvider{f.rec, store.ChannelEmail},
+			recProvider{f.rec, store.ChannelPush}, notify.PostRoom{})
+		ctx := context.Background()
+		p, q := f.patient(false, false), f.patient(false, false)
+		ap := f.appointment(p, 20*24*time.Hour, 0)
+		printed := f.letter(p, &ap)
+		f.tick()
+		job, err := f.svc.StartPostBatch(ctx, 0, staffActor)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.svc.Wait()
+		aq := f.appointment(q, 20*24*time.Hour, 0)
+		waiting := f.letter(q, &aq)
+		f.tick()
+		f.markRead(printed)
+		f.markRead(waiting)
+		items, err := f.svc.PostQueue(ctx)
+		if err != nil || len(items) != 1 || items[0].Letter.ID != printed.ID {
+			t.Fatalf("post queue after both letters were read: %+v %v", items, err)
+		}
+		if n := f.row(letterKey(waiting.ID, PurposePostalCopy)); n.Status != store.NotifyCancelled {
+			t.Errorf("the letter not yet printed: %s", n.Status)
+		}
+		if posted, err := f.svc.MarkBatchPosted(ctx, job.ID, staffActor); err != nil || posted != 1 {
+			t.Fatalf("marking the printed batch posted: %d %v", posted, err)
+		}
+		if n := f.row(letterKey(printed.ID, PurposePostalCopy)); n.Status != store.NotifyDelivered {
+			t.Errorf("the printed letter: %s %q", n.Status, n.LastError)
 		}
 	})
 }

@@ -31,7 +31,8 @@ type PostItem struct {
 
 // PostQueue lists what waits in the post room, oldest first. An item no longer wanted (the patient
 // read the letter online meanwhile, the appointment was cancelled) leaves the queue here, with its
-// reason, so it is never printed.
+// reason, so it is never printed; one already in a printed batch (or one being drawn) stays, to be
+// posted with that batch.
 func (s *Service) PostQueue(ctx context.Context) ([]PostItem, error) {
 	ns, err := s.Store.PostQueue(ctx, postQueueLimit)
 	if err != nil {
@@ -49,10 +50,16 @@ func (s *Service) PostQueue(ctx context.Context) ([]PostItem, error) {
 			return nil, err
 		}
 		if reason != "" {
-			if _, err := s.Store.CancelPostItem(ctx, n.ID, reason, now); err != nil {
+			inBatch, err := s.Store.PostItemInBatch(ctx, n.ID)
+			if err != nil {
 				return nil, err
 			}
-			continue
+			if !inBatch {
+				if _, err := s.Store.CancelPostItem(ctx, n.ID, reason, now); err != nil {
+					return nil, err
+				}
+				continue
+			}
 		}
 		items = append(items, it)
 	}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"time"
 )
 
@@ -43,17 +44,40 @@ func (q Queries) MarkLetterPosted(ctx context.Context, letterID int64, at time.T
 	return nil
 }
 
-var qCancelPostItem = q(`UPDATE notifications SET status = 'cancelled', last_error = ?, updated_at = ?
-	WHERE id = ? AND channel = 'post' AND status = 'sent'`)
+// A post-room batch keeps the ids of its items as "1,2,3" in its params; a batch being drawn or
+// drawn (not failed) holds printed items until they are marked posted.
+const inUnfinishedBatch = `EXISTS (SELECT 1 FROM staff_jobs j WHERE j.kind = 'postroom_batch'
+	AND j.status IN ('running', 'done') AND (',' || j.params || ',') LIKE ?)`
+
+var (
+	qCancelPostItem = q(`UPDATE notifications SET status = 'cancelled', last_error = ?, updated_at = ?
+		WHERE id = ? AND channel = 'post' AND status = 'sent' AND NOT ` + inUnfinishedBatch)
+	qPostItemInBatch = q(`SELECT COUNT(*) FROM notifications WHERE id = ? AND status = 'sent' AND ` + inUnfinishedBatch)
+)
+
+// batchPattern matches a notification id in a batch's list of ids.
+func batchPattern(id int64) string { return "%," + strconv.FormatInt(id, 10) + ",%" }
 
 // CancelPostItem takes a message out of the post room's queue before it is printed (the patient
-// read the letter online meanwhile), with the reason.
+// read the letter online meanwhile), with the reason. It reports false, changing nothing, when the
+// message is no longer waiting or is in a batch already printed or being drawn: that one is in
+// the post room's hands and goes with its batch.
 func (q Queries) CancelPostItem(ctx context.Context, id int64, reason string, now time.Time) (bool, error) {
-	n, err := q.exec(ctx, qCancelPostItem, reason, now.UTC(), id)
+	n, err := q.exec(ctx, qCancelPostItem, reason, now.UTC(), id, batchPattern(id))
 	if err != nil {
 		return false, fmt.Errorf("store: notification %d out of the post queue: %w", id, err)
 	}
 	return n == 1, nil
+}
+
+// PostItemInBatch reports whether a message still waiting in the post room is in a batch printed
+// or being drawn, and not yet marked posted.
+func (q Queries) PostItemInBatch(ctx context.Context, id int64) (bool, error) {
+	var n int
+	if err := q.get(ctx, &n, qPostItemInBatch, id, batchPattern(id)); err != nil {
+		return false, fmt.Errorf("store: notification %d in a post batch: %w", id, err)
+	}
+	return n > 0, nil
 }
 
 var qLetterInPostQueue = q(`SELECT COUNT(*) FROM notifications WHERE letter_id = ? AND channel = 'post' AND status = 'sent'
