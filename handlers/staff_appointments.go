@@ -53,7 +53,7 @@ func (con *staffConsole) appointmentNew(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p, err := con.Hub.Patient(c.Request().Context(), id)
+	p, err := con.Hub.StaffPatient(c.Request().Context(), id, "booking form", con.actor(c))
 	if err != nil {
 		return err
 	}
@@ -73,7 +73,7 @@ func (con *staffConsole) appointmentCreate(c echo.Context) error {
 	f := appointmentFormOf(c)
 	a, err := con.Hub.BookAppointment(c.Request().Context(), id, f, con.actor(c))
 	if err != nil {
-		p, perr := con.Hub.Patient(c.Request().Context(), id)
+		p, perr := con.Hub.StaffPatient(c.Request().Context(), id, "booking form", con.actor(c))
 		if perr != nil {
 			return perr
 		}
@@ -247,7 +247,7 @@ func (con *staffConsole) messageNew(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p, err := con.Hub.Patient(c.Request().Context(), id)
+	p, err := con.Hub.StaffPatient(c.Request().Context(), id, "message form", con.actor(c))
 	if err != nil {
 		return err
 	}
@@ -263,7 +263,7 @@ func (con *staffConsole) messageSend(c echo.Context) error {
 	}
 	subject, body := c.FormValue("subject"), c.FormValue("body")
 	if _, err := con.Hub.SendMessage(c.Request().Context(), id, subject, body, con.actor(c)); err != nil {
-		p, perr := con.Hub.Patient(c.Request().Context(), id)
+		p, perr := con.Hub.StaffPatient(c.Request().Context(), id, "message form", con.actor(c))
 		if perr != nil {
 			return perr
 		}

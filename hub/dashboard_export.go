@@ -22,14 +22,12 @@ func (s *Service) StartDashboardExport(ctx context.Context, days int, staffID in
 	days = PeriodDays(days)
 	now := s.now().In(London)
 	first := time.Date(now.Year(), now.Month(), now.Day()-days+1, 0, 0, 0, 0, London)
-	j, err := s.startJob(ctx, store.JobReportExport, staffID, strconv.Itoa(days), days, func(ctx context.Context, progress func(done, total int)) (string, string, []byte, error) {
+	audit := func(ctx context.Context, tx *store.Tx, j store.Job, now time.Time) error {
+		return s.auditTx(ctx, tx, by.event("dashboard.export", 0, jobObject(j.ID), strconv.Itoa(days)+" days"), now)
+	}
+	return s.startJob(ctx, store.JobReportExport, staffID, strconv.Itoa(days), days, audit, func(ctx context.Context, progress func(done, total int)) (string, string, []byte, error) {
 		return s.exportDays(ctx, first, days, progress)
 	})
-	if err != nil {
-		return j, err
-	}
-	s.audit(ctx, by.event("dashboard.export", 0, "job:"+strconv.FormatInt(j.ID, 10), strconv.Itoa(days)+" days"))
-	return j, nil
 }
 
 // exportDays writes one CSV row for each of days days from first, and a total row.

@@ -3,6 +3,7 @@ package hub
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -24,13 +25,24 @@ const (
 // jobWork does a job's work, calling progress as items are done, and returns its file.
 type jobWork func(ctx context.Context, progress func(done, total int)) (filename, contentType string, data []byte, err error)
 
-// startJob records a running job and does its work in the background.
-func (s *Service) startJob(ctx context.Context, kind string, staffID int64, params string, total int, work jobWork) (store.Job, error) {
-	j := store.Job{Kind: kind, Params: params, TotalItems: total, CreatedAt: s.now()}
+// jobAudit writes a new job's audit events inside the transaction that records the job.
+type jobAudit func(ctx context.Context, tx *store.Tx, j store.Job, now time.Time) error
+
+// startJob records a running job and its audit events in one transaction, then does its work in
+// the background.
+func (s *Service) startJob(ctx context.Context, kind string, staffID int64, params string, total int, audit jobAudit, work jobWork) (store.Job, error) {
+	now := s.now()
+	j := store.Job{Kind: kind, Params: params, TotalItems: total, CreatedAt: now}
 	if staffID != 0 {
 		j.StaffID = sql.NullInt64{Int64: staffID, Valid: true}
 	}
-	if err := s.Store.CreateJob(ctx, &j); err != nil {
+	err := s.Store.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.CreateJob(ctx, &j); err != nil {
+			return err
+		}
+		return audit(ctx, tx, j, now)
+	})
+	if err != nil {
 		return j, err
 	}
 	s.sends.Add(1)
@@ -91,7 +103,8 @@ func (s *Service) Job(ctx context.Context, id int64, kind string) (store.Job, er
 	return j, nil
 }
 
-// JobFile returns a finished job's file with its name and type.
+// JobFile returns a finished job's file with its name and type. The download is audited first,
+// in the trail of each patient whose letters the file holds.
 func (s *Service) JobFile(ctx context.Context, id int64, kind string, by Actor) (store.Job, []byte, error) {
 	j, err := s.Job(ctx, id, kind)
 	if err != nil {
@@ -101,9 +114,61 @@ func (s *Service) JobFile(ctx context.Context, id int64, kind string, by Actor) 
 	if err != nil {
 		return j, nil, err
 	}
-	s.audit(ctx, by.event("staff.job.download", 0, "job:"+strconv.FormatInt(id, 10), j.Kind))
+	patients, err := s.jobPatients(ctx, j)
+	if err != nil {
+		return j, nil, err
+	}
+	err = s.Store.InTx(ctx, func(tx *store.Tx) error {
+		return s.auditPatients(ctx, tx, by, "staff.job.download", patients, jobObject(id), j.Kind, s.now())
+	})
+	if err != nil {
+		return j, nil, err
+	}
 	return j, data, nil
 }
+
+// jobPatients lists the patients a job's file is about: those whose letters are in a post-room
+// batch (a letter since forgotten is skipped).
+func (s *Service) jobPatients(ctx context.Context, j store.Job) ([]int64, error) {
+	if j.Kind != store.JobPostroomBatch {
+		return nil, nil
+	}
+	var patients []int64
+	for _, id := range jobIDs(j.Params) {
+		n, err := s.Store.Notification(ctx, id)
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if n.PatientID.Valid {
+			patients = append(patients, n.PatientID.Int64)
+		}
+	}
+	return patients, nil
+}
+
+// auditPatients writes one event in the trail of each of patients (once each), or a single event
+// about no patient when there are none.
+func (s *Service) auditPatients(ctx context.Context, tx *store.Tx, by Actor, action string, patients []int64, object, detail string, now time.Time) error {
+	if len(patients) == 0 {
+		return s.auditTx(ctx, tx, by.event(action, 0, object, detail), now)
+	}
+	seen := make(map[int64]bool, len(patients))
+	for _, id := range patients {
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		if err := s.auditTx(ctx, tx, by.event(action, id, object, detail), now); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func jobObject(id int64) string { return "job:" + strconv.FormatInt(id, 10) }
 
 // JobItems is how many things a job is about: the letters of a post-room batch.
 func JobItems(j store.Job) int { return len(jobIDs(j.Params)) }

@@ -66,6 +66,17 @@ func (s *Service) SearchPatients(ctx context.Context, q PatientSearch, by Actor)
 	return ps, nil
 }
 
+// StaffPatient returns a patient's record for a console page about them (page says which, such
+// as a booking form), and audits that the page showed it.
+func (s *Service) StaffPatient(ctx context.Context, patientID int64, page string, by Actor) (store.Patient, error) {
+	p, err := s.Store.Patient(ctx, patientID)
+	if err != nil {
+		return p, err
+	}
+	s.audit(ctx, by.event("staff.patient.view", p.ID, patientObject(p.ID), page))
+	return p, nil
+}
+
 // AuditRow is one line of a patient's audit trail with who did it in words.
 type AuditRow struct {
 	store.AuditEvent

@@ -3,6 +3,7 @@ package hub
 import (
 	"context"
 	"strconv"
+	"time"
 
 	"github.com/patienthub/patienthub/store"
 )
@@ -51,7 +52,8 @@ func (s *Service) PostRoom(ctx context.Context, by Actor) ([]PostItem, error) {
 }
 
 // StartPostBatch starts rendering everything now in the post queue as one printable PDF, in the
-// background. The job keeps which items it holds, so exactly those are marked posted afterwards.
+// background. The job keeps which items it holds, so exactly those are marked posted afterwards;
+// each patient in it has the batch in their audit trail.
 func (s *Service) StartPostBatch(ctx context.Context, staffID int64, by Actor) (store.Job, error) {
 	items, err := s.PostQueue(ctx)
 	if err != nil {
@@ -61,17 +63,17 @@ func (s *Service) StartPostBatch(ctx context.Context, staffID int64, by Actor) (
 		return store.Job{}, ErrNothingToPost
 	}
 	ids := make([]int64, len(items))
+	patients := make([]int64, len(items))
 	for i, it := range items {
-		ids[i] = it.Notification.ID
+		ids[i], patients[i] = it.Notification.ID, it.Patient.ID
 	}
-	j, err := s.startJob(ctx, store.JobPostroomBatch, staffID, joinIDs(ids), len(ids), func(ctx context.Context, progress func(done, total int)) (string, string, []byte, error) {
+	detail := strconv.Itoa(len(ids)) + " letters"
+	audit := func(ctx context.Context, tx *store.Tx, j store.Job, now time.Time) error {
+		return s.auditPatients(ctx, tx, by, "postroom.batch", patients, jobObject(j.ID), detail, now)
+	}
+	return s.startJob(ctx, store.JobPostroomBatch, staffID, joinIDs(ids), len(ids), audit, func(ctx context.Context, progress func(done, total int)) (string, string, []byte, error) {
 		return s.renderBatch(ctx, ids, progress)
 	})
-	if err != nil {
-		return j, err
-	}
-	s.audit(ctx, by.event("postroom.batch", 0, "job:"+strconv.FormatInt(j.ID, 10), strconv.Itoa(len(ids))+" letters"))
-	return j, nil
 }
 
 // renderBatch loads each item, reporting progress, then draws them into one PDF.
