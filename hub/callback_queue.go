@@ -296,7 +296,7 @@ func taskAppointment(ctx context.Context, tx *store.Tx, t store.Task, want ...st
 }
 
 // ConfirmCancel finishes a cancel request after the agent has called the patient: the appointment
-// becomes cancelled and the patient is told.
+// becomes cancelled and the patient is told. An appointment that has started is not changed.
 func (s *Service) ConfirmCancel(ctx context.Context, taskID, staffID int64, by Actor) error {
 	now := s.now()
 	return s.Store.InTx(ctx, func(tx *store.Tx) error {
@@ -307,6 +307,9 @@ func (s *Service) ConfirmCancel(ctx context.Context, taskID, staffID int64, by A
 		a, err := taskAppointment(ctx, tx, t, store.StatusCancelRequested)
 		if err != nil {
 			return err
+		}
+		if !now.Before(a.StartsAt) {
+			return ErrAppointmentPast
 		}
 		if ok, err := tx.SetAppointmentStatus(ctx, a.ID, a.Status, a.Sequence, store.StatusCancelled, now); err != nil {
 			return err
@@ -326,7 +329,8 @@ func (s *Service) ConfirmCancel(ctx context.Context, taskID, staffID int64, by A
 }
 
 // KeepAppointment finishes a rebook or cancel request the patient no longer wants: the
-// appointment goes back to confirmed (the patient confirmed it on the call).
+// appointment goes back to confirmed (the patient confirmed it on the call). An appointment that
+// has started is not changed.
 func (s *Service) KeepAppointment(ctx context.Context, taskID, staffID int64, by Actor) error {
 	now := s.now()
 	return s.Store.InTx(ctx, func(tx *store.Tx) error {
@@ -337,6 +341,9 @@ func (s *Service) KeepAppointment(ctx context.Context, taskID, staffID int64, by
 		a, err := taskAppointment(ctx, tx, t, store.StatusRebookRequested, store.StatusCancelRequested)
 		if err != nil {
 			return err
+		}
+		if !now.Before(a.StartsAt) {
+			return ErrAppointmentPast
 		}
 		if ok, err := tx.SetAppointmentStatus(ctx, a.ID, a.Status, a.Sequence, store.StatusConfirmed, now); err != nil {
 			return err
