@@ -116,7 +116,11 @@ func (con *staffConsole) appointmentUpdate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	seq, _ := strconv.Atoi(c.FormValue("sequence"))
+	// A missing or garbled sequence must not match an appointment never changed (sequence 0).
+	seq, err := strconv.Atoi(c.FormValue("sequence"))
+	if err != nil || seq < 0 {
+		seq = -1
+	}
 	f := appointmentFormOf(c)
 	a, err := con.Hub.ChangeAppointment(c.Request().Context(), id, seq, f, con.actor(c))
 	if err != nil {

@@ -16,6 +16,7 @@ var (
 	ErrStaffCannotChange = &Refusal{"cannot_change", "This appointment cannot be changed here: it has started, or it is cancelled or moved, or the patient has asked to rebook or cancel it (work that from the call-back queue)."}
 	ErrNothingChanged    = &Refusal{"nothing_changed", "Nothing was changed: the details are the same as before."}
 	ErrStaleAppointment  = &Refusal{"stale_appointment", "Someone changed this appointment while you were editing it. Check its details, then make your change again."}
+	ErrAppointmentForm   = &Refusal{"stale_appointment_form", "This form did not say which version of the appointment it changes, so nothing was changed. Open the appointment again and make your change there."}
 )
 
 // BookAppointment books a new appointment for a patient: it writes the letter and sends the
@@ -54,8 +55,8 @@ func (s *Service) BookAppointment(ctx context.Context, patientID int64, f Appoin
 }
 
 // ChangeAppointment saves staff's changes to an appointment they may change (StaffCanChange),
-// made on the page showing sequence seq: its sequence is bumped, a new letter written and the
-// patient told.
+// made on the page showing sequence seq (negative when the form did not say, which is refused):
+// its sequence is bumped, a new letter written and the patient told.
 func (s *Service) ChangeAppointment(ctx context.Context, id int64, seq int, f AppointmentForm, by Actor) (store.Appointment, error) {
 	now := s.now()
 	var next store.Appointment
@@ -66,6 +67,9 @@ func (s *Service) ChangeAppointment(ctx context.Context, id int64, seq int, f Ap
 		}
 		if !StaffCanChange(a, now) {
 			return ErrStaffCannotChange
+		}
+		if seq < 0 {
+			return ErrAppointmentForm
 		}
 		if a.Sequence != seq {
 			return ErrStaleAppointment
