@@ -62,8 +62,9 @@ func (con *staffConsole) taskClaim(c echo.Context) error {
 }
 
 func (con *staffConsole) taskRelease(c echo.Context) error {
-	return con.taskAction(c, "claim", func(id, _ int64) (string, bool, error) {
-		err := con.Hub.ReleaseTask(c.Request().Context(), id, con.actor(c))
+	takeOver := c.FormValue("take_over") == "yes"
+	return con.taskAction(c, "claim", func(id, staffID int64) (string, bool, error) {
+		err := con.Hub.ReleaseTask(c.Request().Context(), id, staffID, takeOver, con.actor(c))
 		return "The request is back in the queue for anyone to pick up.", true, err
 	})
 }

@@ -26,6 +26,7 @@ const maxCallNote = 1000
 var (
 	ErrTaskDone      = &Refusal{"task_done", "This request has already been dealt with, so nothing was changed. Check the patient's record for what was done."}
 	ErrTaskHeld      = &Refusal{"task_held", "Someone else is working on this request. Take it over only if you have agreed it with them."}
+	ErrTaskNotHeld   = &Refusal{"task_not_held", "Nobody is working on this request now (it may have been put back meanwhile), so nothing was changed."}
 	ErrTaskKind      = &Refusal{"task_kind", "That cannot be done with this kind of request."}
 	ErrTaskNotWaited = &Refusal{"task_not_waiting", "The appointment is no longer waiting for this request (it was changed meanwhile), so nothing was changed. Check the patient's record."}
 	ErrCallOutcome   = &Refusal{"call_outcome", "Select what happened on the call"}
@@ -189,8 +190,9 @@ func claim(ctx context.Context, tx *store.Tx, t store.Task, staffID int64, takeO
 	return nil
 }
 
-// ReleaseTask puts a task back in the queue for anyone to pick up.
-func (s *Service) ReleaseTask(ctx context.Context, taskID int64, by Actor) error {
+// ReleaseTask puts a task the agent is working on back in the queue for anyone to pick up.
+// Someone else's task is refused unless takeOver is set, as claiming it would be.
+func (s *Service) ReleaseTask(ctx context.Context, taskID, staffID int64, takeOver bool, by Actor) error {
 	now := s.now()
 	return s.Store.InTx(ctx, func(tx *store.Tx) error {
 		t, err := tx.Task(ctx, taskID)
@@ -200,10 +202,25 @@ func (s *Service) ReleaseTask(ctx context.Context, taskID int64, by Actor) error
 		if t.Status == store.TaskDone {
 			return ErrTaskDone
 		}
-		if _, err := tx.ReleaseTask(ctx, taskID, now); err != nil {
+		if !t.AssignedStaffID.Valid {
+			return ErrTaskNotHeld
+		}
+		holder := t.AssignedStaffID.Int64
+		if holder != staffID && !takeOver {
+			return ErrTaskHeld
+		}
+		ok, err := tx.ReleaseTask(ctx, taskID, holder, now)
+		if err != nil {
 			return err
 		}
-		return s.auditTx(ctx, tx, by.event("task.release", t.PatientID, taskObject(taskID), ""), now)
+		if !ok {
+			return ErrTaskNotHeld
+		}
+		detail := ""
+		if holder != staffID {
+			detail = "taken from staff " + strconv.FormatInt(holder, 10)
+		}
+		return s.auditTx(ctx, tx, by.event("task.release", t.PatientID, taskObject(taskID), detail), now)
 	})
 }
 

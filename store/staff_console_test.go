@@ -115,8 +115,14 @@ func TestCallbackQueueAndJobs(t *testing.T) {
 		if ok, _ := s.ClaimTask(ctx, older.ID, other.ID, true, now); !ok {
 			t.Fatal("take over refused")
 		}
-		if ok, _ := s.ReleaseTask(ctx, older.ID, now); !ok {
+		if ok, _ := s.ReleaseTask(ctx, older.ID, agent.ID, now); ok {
+			t.Fatal("released for an agent who no longer holds the task")
+		}
+		if ok, _ := s.ReleaseTask(ctx, older.ID, other.ID, now); !ok {
 			t.Fatal("release refused")
+		}
+		if ok, _ := s.ReleaseTask(ctx, older.ID, other.ID, now); ok {
+			t.Fatal("released a task nobody holds")
 		}
 		if ok, _ := s.FinishTask(ctx, older.ID, "Rebooked", now); !ok {
 			t.Fatal("finish refused")

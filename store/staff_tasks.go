@@ -56,7 +56,7 @@ var (
 	qClaimTask     = q(`UPDATE tasks SET status = 'in_progress', assigned_staff_id = ?, claimed_at = ?, updated_at = ?
 		WHERE id = ? AND status <> 'done' AND (assigned_staff_id IS NULL OR assigned_staff_id = ? OR ?)`)
 	qReleaseTask = q(`UPDATE tasks SET status = 'open', assigned_staff_id = NULL, claimed_at = NULL, updated_at = ?
-		WHERE id = ? AND status = 'in_progress'`)
+		WHERE id = ? AND status = 'in_progress' AND assigned_staff_id = ?`)
 	qFinishTask = q(`UPDATE tasks SET status = 'done', outcome = ?, done_at = ?, updated_at = ?
 		WHERE id = ? AND status <> 'done'`)
 	qAddCallAttempt = q(`INSERT INTO call_attempts (task_id, staff_id, outcome, note, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id`)
@@ -92,9 +92,10 @@ func (q Queries) ClaimTask(ctx context.Context, taskID, staffID int64, takeOver 
 	return n == 1, nil
 }
 
-// ReleaseTask puts a task being handled back in the queue for anyone.
-func (q Queries) ReleaseTask(ctx context.Context, taskID int64, now time.Time) (bool, error) {
-	n, err := q.exec(ctx, qReleaseTask, now.UTC(), taskID)
+// ReleaseTask puts a task that holderID is working on back in the queue for anyone. It reports
+// false, changing nothing, when the task is not being handled by holderID.
+func (q Queries) ReleaseTask(ctx context.Context, taskID, holderID int64, now time.Time) (bool, error) {
+	n, err := q.exec(ctx, qReleaseTask, now.UTC(), taskID, holderID)
 	if err != nil {
 		return false, fmt.Errorf("store: release task %d: %w", taskID, err)
 	}
