@@ -33,6 +33,7 @@ type Config struct {
 	SMSProvider   string
 	EmailProvider string
 	PostProvider  string
+	AllowOutbox   bool // the outbox outside demo mode: for development only
 
 	NotifyConfig
 	StaffConfig
@@ -119,14 +120,48 @@ var settings = append(append(append([]setting{
 		c.SignInPerIPPerMinute = n
 		return nil
 	}},
-	{env: "PATIENTHUB_SMS_PROVIDER", flag: "sms-provider", def: "outbox", usage: "how texts are sent: outbox, notify or twilio", set: stringSetting(func(c *Config) *string { return &c.SMSProvider }, "outbox", "notify", "twilio")},
-	{env: "PATIENTHUB_EMAIL_PROVIDER", flag: "email-provider", def: "outbox", usage: "how emails are sent: outbox, smtp or notify", set: stringSetting(func(c *Config) *string { return &c.EmailProvider }, "outbox", "smtp", "notify")},
-	{env: "PATIENTHUB_POST_PROVIDER", flag: "post-provider", def: "outbox", usage: "how paper letters are sent: outbox, postroom or notify", set: stringSetting(func(c *Config) *string { return &c.PostProvider }, "outbox", "postroom", "notify")},
+	{env: "PATIENTHUB_SMS_PROVIDER", flag: "sms-provider", usage: "how texts are sent: notify or twilio (outbox in demo mode; required outside it)", set: stringSetting(func(c *Config) *string { return &c.SMSProvider }, "outbox", "notify", "twilio")},
+	{env: "PATIENTHUB_EMAIL_PROVIDER", flag: "email-provider", usage: "how emails are sent: smtp or notify (outbox in demo mode; required outside it)", set: stringSetting(func(c *Config) *string { return &c.EmailProvider }, "outbox", "smtp", "notify")},
+	{env: "PATIENTHUB_POST_PROVIDER", flag: "post-provider", usage: "how paper letters are sent: postroom or notify (outbox in demo mode; required outside it)", set: stringSetting(func(c *Config) *string { return &c.PostProvider }, "outbox", "postroom", "notify")},
+	{env: "PATIENTHUB_ALLOW_OUTBOX", flag: "allow-outbox", def: "false", usage: "for development only: allow the outbox provider outside demo mode, which sends nothing and keeps every message, sign-in codes included, in the database", set: boolSetting(func(c *Config) *bool { return &c.AllowOutbox })},
 }, notifySettings...), staffSettings...), retentionSettings...)
 
-// LoadConfig reads the configuration: defaults, then the environment, then flags in args.
-// An invalid value is an error naming the variable and what it must be.
+// providerChoices names each provider setting and the real providers it can be, for the message
+// that asks for one.
+var providerChoices = []struct {
+	env, what, choices string
+	get                func(c *Config) *string
+}{
+	{"PATIENTHUB_SMS_PROVIDER", "texts", "notify (GOV.UK Notify) or twilio", func(c *Config) *string { return &c.SMSProvider }},
+	{"PATIENTHUB_EMAIL_PROVIDER", "emails", "smtp or notify (GOV.UK Notify)", func(c *Config) *string { return &c.EmailProvider }},
+	{"PATIENTHUB_POST_PROVIDER", "paper letters", "postroom (the hospital's post room) or notify (GOV.UK Notify)", func(c *Config) *string { return &c.PostProvider }},
+}
+
+// LoadConfig reads the configuration serve runs with: defaults, then the environment, then flags
+// in args. An invalid or missing value is an error naming the variable and what it must be.
 func LoadConfig(args []string, getenv func(string) string, output io.Writer) (Config, error) {
+	c, err := loadConfig(args, getenv, output)
+	if err != nil {
+		return c, err
+	}
+	if err := c.validate(); err != nil {
+		return c, err
+	}
+	return c, c.validateProviders()
+}
+
+// LoadConfigWithoutProviders reads and checks the configuration like LoadConfig, except that it
+// does not ask for the message providers, which only serve uses (migrate, config, create-staff).
+func LoadConfigWithoutProviders(args []string, getenv func(string) string, output io.Writer) (Config, error) {
+	c, err := loadConfig(args, getenv, output)
+	if err != nil {
+		return c, err
+	}
+	return c, c.validate()
+}
+
+// loadConfig parses the settings, without the checks that span several of them.
+func loadConfig(args []string, getenv func(string) string, output io.Writer) (Config, error) {
 	var c Config
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(output)
@@ -167,7 +202,33 @@ func LoadConfig(args []string, getenv func(string) string, output io.Writer) (Co
 			c.QuietHours = QuietHours{}
 		}
 	}
-	return c, c.validate()
+	if c.Demo {
+		// The demo keeps every message in /dev/outbox unless told otherwise.
+		for _, pc := range providerChoices {
+			if p := pc.get(&c); *p == "" {
+				*p = "outbox"
+			}
+		}
+	}
+	return c, nil
+}
+
+// validateProviders checks each channel has a provider, and that the outbox, which sends nothing
+// and keeps every message (sign-in codes included) readable in the database, is used only in demo
+// mode or where PATIENTHUB_ALLOW_OUTBOX says this is development.
+func (c Config) validateProviders() error {
+	for _, pc := range providerChoices {
+		switch *pc.get(&c) {
+		case "":
+			return fmt.Errorf("%s: choose how %s are sent: %s", pc.env, pc.what, pc.choices)
+		case "outbox":
+			if !c.Demo && !c.AllowOutbox {
+				return fmt.Errorf("%s: outbox sends nothing and keeps every message, sign-in codes included, in the database, so it is only for demo mode; choose %s (or, for development only, set PATIENTHUB_ALLOW_OUTBOX=true)",
+					pc.env, pc.choices)
+			}
+		}
+	}
+	return nil
 }
 
 func (c Config) validate() error {
@@ -194,7 +255,7 @@ func (c Config) Print(w io.Writer) {
 		"PATIENTHUB_STAFF_SESSION_IDLE":       c.StaffSessionIdle.String(),
 		"PATIENTHUB_SIGNIN_PER_IP_PER_MINUTE": strconv.Itoa(c.SignInPerIPPerMinute),
 		"PATIENTHUB_SMS_PROVIDER":             c.SMSProvider, "PATIENTHUB_EMAIL_PROVIDER": c.EmailProvider,
-		"PATIENTHUB_POST_PROVIDER": c.PostProvider,
+		"PATIENTHUB_POST_PROVIDER": c.PostProvider, "PATIENTHUB_ALLOW_OUTBOX": strconv.FormatBool(c.AllowOutbox),
 	}
 	for k, v := range c.notifyValues() {
 		values[k] = v

@@ -10,6 +10,16 @@ import (
 
 func envOf(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
 
+// devEnv is m with every provider the outbox, allowed outside demo mode as for development.
+func devEnv(m map[string]string) func(string) string {
+	all := map[string]string{"PATIENTHUB_SMS_PROVIDER": "outbox", "PATIENTHUB_EMAIL_PROVIDER": "outbox",
+		"PATIENTHUB_POST_PROVIDER": "outbox", "PATIENTHUB_ALLOW_OUTBOX": "true"}
+	for k, v := range m {
+		all[k] = v
+	}
+	return envOf(all)
+}
+
 func TestConfigDefaultsInDemo(t *testing.T) {
 	c, err := LoadConfig([]string{"--demo"}, envOf(nil), io.Discard)
 	if err != nil {
@@ -22,7 +32,7 @@ func TestConfigDefaultsInDemo(t *testing.T) {
 }
 
 func TestConfigFlagsOverrideEnvironment(t *testing.T) {
-	env := envOf(map[string]string{"PATIENTHUB_SECRET_KEY": strings.Repeat("x", 32), "PATIENTHUB_OTP_TTL": "60s", "PATIENTHUB_LISTEN": ":9000"})
+	env := devEnv(map[string]string{"PATIENTHUB_SECRET_KEY": strings.Repeat("x", 32), "PATIENTHUB_OTP_TTL": "60s", "PATIENTHUB_LISTEN": ":9000"})
 	c, err := LoadConfig([]string{"--listen", ":9100"}, env, io.Discard)
 	if err != nil {
 		t.Fatal(err)
@@ -45,6 +55,7 @@ func TestConfigErrorsNameTheVariable(t *testing.T) {
 		{map[string]string{"PATIENTHUB_SECRET_KEY": key, "PATIENTHUB_PUBLIC_URL": "hub.example"}, nil, "PATIENTHUB_PUBLIC_URL"},
 		{map[string]string{"PATIENTHUB_SECRET_KEY": key, "PATIENTHUB_DEMO": "perhaps"}, nil, "PATIENTHUB_DEMO"},
 		{map[string]string{"PATIENTHUB_SECRET_KEY": key, "PATIENTHUB_SMS_PROVIDER": "pigeon"}, nil, "PATIENTHUB_SMS_PROVIDER"},
+		{map[string]string{"PATIENTHUB_SECRET_KEY": key, "PATIENTHUB_ALLOW_OUTBOX": "maybe"}, nil, "PATIENTHUB_ALLOW_OUTBOX"},
 		{map[string]string{"PATIENTHUB_SECRET_KEY": key}, []string{"--session-idle", "-5m"}, "--session-idle"},
 		{map[string]string{"PATIENTHUB_SECRET_KEY": key, "PATIENTHUB_SESSION_IDLE": "13h"}, nil, "PATIENTHUB_SESSION_IDLE"},
 	}
@@ -57,7 +68,7 @@ func TestConfigErrorsNameTheVariable(t *testing.T) {
 }
 
 func TestConfigPrintMasksSecrets(t *testing.T) {
-	env := envOf(map[string]string{"PATIENTHUB_SECRET_KEY": "topsecret-topsecret-topsecret-topsecret",
+	env := devEnv(map[string]string{"PATIENTHUB_SECRET_KEY": "topsecret-topsecret-topsecret-topsecret",
 		"PATIENTHUB_DATABASE_URL": "postgres://hub:pa55word@db:5432/hub?sslmode=require"})
 	c, err := LoadConfig(nil, env, io.Discard)
 	if err != nil {
@@ -139,14 +150,14 @@ func TestQuietHoursInDemoMode(t *testing.T) {
 	if err != nil || !c.QuietHours.On {
 		t.Fatalf("demo with quiet hours asked for: %v %v", c.QuietHours, err)
 	}
-	c, err = LoadConfig(nil, envOf(map[string]string{"PATIENTHUB_SECRET_KEY": strings.Repeat("x", 32)}), io.Discard)
+	c, err = LoadConfig(nil, devEnv(map[string]string{"PATIENTHUB_SECRET_KEY": strings.Repeat("x", 32)}), io.Discard)
 	if err != nil || c.QuietHours.String() != "21:00-08:00" {
 		t.Fatalf("default quiet hours %v %v", c.QuietHours, err)
 	}
 }
 
 func TestNotifyConfigPrintMasksSecrets(t *testing.T) {
-	env := envOf(map[string]string{"PATIENTHUB_SECRET_KEY": strings.Repeat("x", 32),
+	env := devEnv(map[string]string{"PATIENTHUB_SECRET_KEY": strings.Repeat("x", 32),
 		"PATIENTHUB_SMTP_URL": "smtp://hub:mailpa55@mail.example:587", "PATIENTHUB_SMTP_PASSWORD": "smtppa55",
 		"PATIENTHUB_NOTIFY_API_KEY": "notifykey55", "PATIENTHUB_NOTIFY_CALLBACK_TOKEN": "callback55callback55",
 		"PATIENTHUB_TWILIO_AUTH_TOKEN": "twilio55", "PATIENTHUB_VAPID_PUBLIC_KEY": "BPUBLIC", "PATIENTHUB_VAPID_PRIVATE_KEY": "vapid55"})

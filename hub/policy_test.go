@@ -13,7 +13,7 @@ import (
 // policyConfig is the configuration with the documented default timings.
 func policyConfig(t *testing.T) Config {
 	t.Helper()
-	c, err := LoadConfig(nil, envOf(map[string]string{"PATIENTHUB_SECRET_KEY": strings.Repeat("k", 32)}), nil)
+	c, err := LoadConfig(nil, devEnv(map[string]string{"PATIENTHUB_SECRET_KEY": strings.Repeat("k", 32)}), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -65,6 +65,42 @@ func TestServeRefusesWithoutSecretOutsideDemo(t *testing.T) {
 	}
 }
 
+func TestServeRefusesWithoutProvidersOutsideDemo(t *testing.T) {
+	key := strings.Repeat("s", 32)
+	env := map[string]string{"PATIENTHUB_SECRET_KEY": key}
+	getenv := func(k string) string { return env[k] }
+	err := run(context.Background(), []string{"serve", "--data", t.TempDir()}, getenv, nil, &bytes.Buffer{}, &bytes.Buffer{})
+	if err == nil || !strings.Contains(err.Error(), "PATIENTHUB_SMS_PROVIDER") || !strings.Contains(err.Error(), "twilio") {
+		t.Fatalf("got %v, want an error naming PATIENTHUB_SMS_PROVIDER and the providers to choose", err)
+	}
+	env["PATIENTHUB_SMS_PROVIDER"], env["PATIENTHUB_EMAIL_PROVIDER"], env["PATIENTHUB_POST_PROVIDER"] = "outbox", "outbox", "outbox"
+	err = run(context.Background(), []string{"serve", "--data", t.TempDir()}, getenv, nil, &bytes.Buffer{}, &bytes.Buffer{})
+	if err == nil || !strings.Contains(err.Error(), "PATIENTHUB_ALLOW_OUTBOX") {
+		t.Fatalf("got %v, want the outbox refused outside demo mode, naming PATIENTHUB_ALLOW_OUTBOX", err)
+	}
+}
+
+func TestMaintenanceCommandsNeedNoProviders(t *testing.T) {
+	data := t.TempDir()
+	env := map[string]string{"PATIENTHUB_DATA": data, "PATIENTHUB_NEW_PASSWORD": "correct horse battery"}
+	getenv := func(k string) string { return env[k] }
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"migrate"}, getenv, nil, &out, &out); err != nil {
+		t.Fatalf("migrate without providers: %v", err)
+	}
+	if err := run(context.Background(), []string{"create-staff", "carol", "Carol Example", "postroom"}, getenv, nil, &out, &out); err != nil {
+		t.Fatalf("create-staff without providers: %v", err)
+	}
+	env["PATIENTHUB_SECRET_KEY"] = strings.Repeat("s", 32)
+	out.Reset()
+	if err := run(context.Background(), []string{"config"}, getenv, nil, &out, &out); err != nil {
+		t.Fatalf("config without providers: %v", err)
+	}
+	if !strings.Contains(out.String(), "PATIENTHUB_SMS_PROVIDER=\n") {
+		t.Fatalf("config said %q", out.String())
+	}
+}
+
 func TestMigrateConfigVersion(t *testing.T) {
 	var out bytes.Buffer
 	data := t.TempDir()

@@ -159,8 +159,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 			return err
 		}
 	}
-	if !cfg.Demo && (cfg.SMSProvider == "outbox" || cfg.EmailProvider == "outbox") {
-		log.Warn("messages are kept in the outbox and not sent: set PATIENTHUB_SMS_PROVIDER and PATIENTHUB_EMAIL_PROVIDER for real use")
+	if !cfg.Demo && (cfg.SMSProvider == "outbox" || cfg.EmailProvider == "outbox" || cfg.PostProvider == "outbox") {
+		log.Warn("PATIENTHUB_ALLOW_OUTBOX is set: messages, sign-in codes included, are kept in the database and not sent; for development only")
 	}
 	router, gov, err := newRouter(ctx, cfg, st)
 	if err != nil {
@@ -261,9 +261,10 @@ func migrate(ctx context.Context, args []string, getenv func(string) string, std
 	return nil
 }
 
-// loadLenient reads the configuration for commands that need no secret key.
+// loadLenient reads the configuration for commands that need no secret key and send nothing, so
+// need no message providers either.
 func loadLenient(args []string, getenv func(string) string, stderr io.Writer) (hub.Config, error) {
-	return hub.LoadConfig(args, func(k string) string {
+	return hub.LoadConfigWithoutProviders(args, func(k string) string {
 		if k == "PATIENTHUB_SECRET_KEY" && getenv(k) == "" {
 			return "not-needed-for-this-command-not-needed-for-this"
 		}
@@ -271,8 +272,10 @@ func loadLenient(args []string, getenv func(string) string, stderr io.Writer) (h
 	}, stderr)
 }
 
+// printConfig prints the effective configuration; the providers may still be unset (printed
+// empty), since choosing them is serve's concern.
 func printConfig(args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	cfg, err := hub.LoadConfig(args, getenv, stderr)
+	cfg, err := hub.LoadConfigWithoutProviders(args, getenv, stderr)
 	if err != nil {
 		return err
 	}
