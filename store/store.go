@@ -96,7 +96,9 @@ func sqliteDSN(path string) string {
 	v.Set("_time_format", "sqlite")
 	v.Set("_timezone", "UTC")
 	v.Set("_txlock", "immediate")
-	return "file:" + path + "?" + v.Encode()
+	// The path is a URI path: characters with a meaning in URIs must not cut it short.
+	escaped := strings.NewReplacer("%", "%25", "#", "%23", "?", "%3F").Replace(path)
+	return "file:" + escaped + "?" + v.Encode()
 }
 
 // Dialect reports which database the store uses.

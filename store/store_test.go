@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"io/fs"
+	"os"
 	"sort"
 	"testing"
 	"time"
@@ -278,4 +279,20 @@ func TestSessionWithPatient(t *testing.T) {
 			t.Fatalf("missing session: %v", err)
 		}
 	})
+}
+
+func TestDataFolderWithURICharacters(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir() + "/ward #3?a"
+	s, err := store.Open(ctx, "", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(dir + "/patienthub.db"); err != nil {
+		t.Fatalf("the database is not in the data folder: %v", err)
+	}
 }
