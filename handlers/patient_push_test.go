@@ -1,161 +1,33 @@
 package handlers_test
 
 import (
-	"bytes"
 	"context"
-	"crypto/aes"
-	"crypto/cipher"
-	"crypto/ecdh"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/hkdf"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/binary"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
-
-	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/patienthub/patienthub/hub"
 	"github.com/patienthub/patienthub/notify"
+	"github.com/patienthub/patienthub/notify/pushtest"
 	"github.com/patienthub/patienthub/store"
 )
 
 // pushDevice is a browser's side of a push subscription (RFC 8291): its key pair and auth secret.
-type pushDevice struct {
-	key  *ecdh.PrivateKey
-	auth []byte
-}
+type pushDevice struct{ *pushtest.Device }
 
-func newPushDevice(t *testing.T) pushDevice {
-	t.Helper()
-	key, err := ecdh.P256().GenerateKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	auth := make([]byte, 16)
-	rand.Read(auth)
-	return pushDevice{key: key, auth: auth}
-}
+func newPushDevice(t *testing.T) pushDevice { return pushDevice{pushtest.NewDevice(t)} }
 
 // subscription is the JSON a browser's PushSubscription.toJSON() gives for this device.
-func (d pushDevice) subscription(endpoint string) string {
-	b, _ := json.Marshal(map[string]any{"endpoint": endpoint, "expirationTime": nil, "keys": map[string]string{
-		"p256dh": base64.RawURLEncoding.EncodeToString(d.key.PublicKey().Bytes()),
-		"auth":   base64.RawURLEncoding.EncodeToString(d.auth)}})
-	return string(b)
-}
-
-// decrypt reads an aes128gcm push body as the device would.
-func (d pushDevice) decrypt(body []byte) ([]byte, error) {
-	if len(body) < 21 {
-		return nil, errors.New("shorter than the header")
-	}
-	salt, idLen := body[:16], int(body[20])
-	if binary.BigEndian.Uint32(body[16:20]) < 18 || len(body) < 21+idLen {
-		return nil, errors.New("bad header")
-	}
-	serverKey, ciphertext := body[21:21+idLen], body[21+idLen:]
-	pub, err := ecdh.P256().NewPublicKey(serverKey)
-	if err != nil {
-		return nil, err
-	}
-	shared, err := d.key.ECDH(pub)
-	if err != nil {
-		return nil, err
-	}
-	prkKey, _ := hkdf.Extract(sha256.New, shared, d.auth)
-	ikm, _ := hkdf.Expand(sha256.New, prkKey, "WebPush: info\x00"+string(d.key.PublicKey().Bytes())+string(serverKey), 32)
-	prk, _ := hkdf.Extract(sha256.New, ikm, salt)
-	cek, _ := hkdf.Expand(sha256.New, prk, "Content-Encoding: aes128gcm\x00", 16)
-	nonce, _ := hkdf.Expand(sha256.New, prk, "Content-Encoding: nonce\x00", 12)
-	block, _ := aes.NewCipher(cek)
-	gcm, _ := cipher.NewGCM(block)
-	plain, err := gcm.Open(nil, nonce, ciphertext, nil)
-	if err != nil {
-		return nil, err
-	}
-	plain = bytes.TrimRight(plain, "\x00")
-	if len(plain) == 0 || plain[len(plain)-1] != 2 {
-		return nil, errors.New("no last-record delimiter")
-	}
-	return plain[:len(plain)-1], nil
-}
-
-// fakePushService is a push service: it checks the VAPID signature and decrypts each push for
-// the device subscribed at the path.
-type fakePushService struct {
-	t        *testing.T
-	srv      *httptest.Server
-	vapidKey string
-	devices  map[string]pushDevice
-	mu       sync.Mutex
-	received []notify.PushPayload
-}
-
-func newFakePushService(t *testing.T, vapidKey string) *fakePushService {
-	ps := &fakePushService{t: t, vapidKey: vapidKey, devices: map[string]pushDevice{}}
-	ps.srv = httptest.NewServer(ps)
-	t.Cleanup(ps.srv.Close)
-	return ps
-}
-
-func (ps *fakePushService) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	var token, key string
-	for _, part := range strings.Split(strings.TrimPrefix(r.Header.Get("Authorization"), "vapid "), ",") {
-		k, v, _ := strings.Cut(strings.TrimSpace(part), "=")
-		switch k {
-		case "t":
-			token = v
-		case "k":
-			key = v
-		}
-	}
-	raw, _ := base64.RawURLEncoding.DecodeString(key)
-	pub, err := ecdsa.ParseUncompressedPublicKey(elliptic.P256(), raw)
-	if key != ps.vapidKey || err != nil {
-		http.Error(w, "unknown VAPID key", http.StatusUnauthorized)
-		return
-	}
-	if _, err := jwt.Parse(token, func(*jwt.Token) (any, error) { return pub, nil }, jwt.WithValidMethods([]string{"ES256"}),
-		jwt.WithAudience(ps.srv.URL)); err != nil {
-		http.Error(w, "VAPID: "+err.Error(), http.StatusForbidden)
-		return
-	}
-	dev, ok := ps.devices[r.URL.Path]
-	if !ok {
-		w.WriteHeader(http.StatusGone)
-		return
-	}
-	body, _ := io.ReadAll(r.Body)
-	plain, err := dev.decrypt(body)
-	var payload notify.PushPayload
-	if err == nil {
-		err = json.Unmarshal(plain, &payload)
-	}
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
-		return
-	}
-	ps.mu.Lock()
-	ps.received = append(ps.received, payload)
-	ps.mu.Unlock()
-	w.WriteHeader(http.StatusCreated)
-}
+func (d pushDevice) subscription(endpoint string) string { return d.SubscriptionJSON(endpoint) }
 
 // withWebPush gives the hub a web push provider, as serve does when PATIENTHUB_PUSH_PROVIDER is webpush.
 func withWebPush(c *hub.Config) { c.PushProvider = "webpush" }
 
-func pushEnv(t *testing.T) (*testEnv, *fakePushService) {
+// pushEnv is a hub that sends web pushes to a push service which answers 410 Gone for a path
+// with no device.
+func pushEnv(t *testing.T) (*testEnv, *pushtest.Service) {
 	t.Helper()
 	e := newEnv(t, withWebPush)
 	ctx := context.Background()
@@ -163,7 +35,8 @@ func pushEnv(t *testing.T) (*testEnv, *fakePushService) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ps := newFakePushService(t, public)
+	ps := pushtest.NewService(t, public)
+	ps.AnswerUnsubscribed(http.StatusGone)
 	outbox := &notify.Outbox{Store: e.st}
 	e.svc.Router = notify.NewRouter(outbox, outbox, &notify.WebPush{Store: e.st, PublicKey: public, PrivateKey: private,
 		Subject: "patienthub@hub.example.nhs.uk", Now: e.clock.Now}, outbox)
@@ -192,7 +65,7 @@ func TestPushSubscriptionStoredAndRemoved(t *testing.T) {
 	mustContain(t, prefs, "Get notifications on this device", `data-app-push-key="`+key+`"`)
 	csrf := b.csrfOf(prefs)
 	dev := newPushDevice(t)
-	endpoint := ps.srv.URL + "/push/amelia-phone"
+	endpoint := ps.URL() + "/push/amelia-phone"
 
 	if r := b.postJSON("/preferences/push", "", dev.subscription(endpoint)); r.status != http.StatusForbidden {
 		t.Fatalf("without the CSRF token: %d", r.status)
@@ -248,8 +121,8 @@ func TestPushFromAChangeIsNotClinical(t *testing.T) {
 	b.signInAs(p)
 	csrf := b.csrfOf(b.get("/preferences"))
 	dev := newPushDevice(t)
-	endpoint := ps.srv.URL + "/push/amelia-phone"
-	ps.devices["/push/amelia-phone"] = dev
+	endpoint := ps.URL() + "/push/amelia-phone"
+	ps.Subscribe("/push/amelia-phone", dev.Device)
 	if r := b.postJSON("/preferences/push", csrf, dev.subscription(endpoint)); r.status != http.StatusOK {
 		t.Fatalf("subscribing: %d %s", r.status, r.body)
 	}
@@ -264,9 +137,7 @@ func TestPushFromAChangeIsNotClinical(t *testing.T) {
 	if _, err := d.RunOnce(ctx); err != nil {
 		t.Fatal(err)
 	}
-	ps.mu.Lock()
-	got := append([]notify.PushPayload(nil), ps.received...)
-	ps.mu.Unlock()
+	got := ps.Messages()
 	want := notify.PushPayload{Title: "Patient Hub", Body: "You have an update in Patient Hub",
 		URL: fmt.Sprintf("%s/appointments/%d", e.svc.Cfg.PublicURL, a.ID)}
 	if len(got) != 1 || got[0] != want {
