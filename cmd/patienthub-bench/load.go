@@ -46,6 +46,18 @@ func (r loadResult) rps() float64 {
 	return float64(r.requests) / r.elapsed.Seconds()
 }
 
+// merge adds another run's counts to r; the latencies are left unsorted.
+func (r loadResult) merge(o loadResult) loadResult {
+	r.requests += o.requests
+	r.errors += o.errors
+	if r.firstError == "" {
+		r.firstError = o.firstError
+	}
+	r.elapsed += o.elapsed
+	r.latencies = append(r.latencies, o.latencies...)
+	return r
+}
+
 // percentile returns the latency that a fraction q of requests did not exceed.
 func (r loadResult) percentile(q float64) time.Duration {
 	if len(r.latencies) == 0 {
