@@ -19,7 +19,9 @@ var (
 	qAppointment = q(`SELECT ` + appointmentColumns + ` FROM appointments a LEFT JOIN sites s ON s.id = a.site_id WHERE a.id = ?`)
 	qUpcoming    = q(`SELECT ` + appointmentColumns + ` FROM appointments a LEFT JOIN sites s ON s.id = a.site_id
 		WHERE a.patient_id = ? AND a.ends_at >= ? ORDER BY a.starts_at, a.id`)
-	qSince = q(`SELECT ` + appointmentColumns + ` FROM appointments a LEFT JOIN sites s ON s.id = a.site_id
+	qSince = q(`SELECT a.id, a.patient_id, a.clinic, a.site_id, a.starts_at, a.ends_at, a.kind, a.video_link, a.status,
+		a.previous_appointment_id, a.sequence, a.status_changed_at, a.updated_at, s.name AS site_name, s.address AS site_address
+		FROM appointments a LEFT JOIN sites s ON s.id = a.site_id
 		WHERE a.patient_id = ? AND a.ends_at >= ? ORDER BY a.starts_at, a.id`)
 	qPast = q(`SELECT ` + appointmentColumns + ` FROM appointments a LEFT JOIN sites s ON s.id = a.site_id
 		WHERE a.patient_id = ? AND a.ends_at < ? AND a.ends_at >= ? ORDER BY a.starts_at DESC, a.id DESC`)
@@ -72,7 +74,8 @@ func (q Queries) UpcomingAppointments(ctx context.Context, patientID int64, now 
 }
 
 // AppointmentsSince returns a patient's appointments that end at or after since, soonest first:
-// the appointments page's upcoming and recent past in one query.
+// the appointments page's upcoming and recent past in one query. Only what a list shows is read
+// (no what-to-bring, instructions, clinician or PAS id): it is the busiest query.
 func (q Queries) AppointmentsSince(ctx context.Context, patientID int64, since time.Time) ([]Appointment, error) {
 	var as []Appointment
 	if err := q.sel(ctx, &as, qSince, patientID, since.UTC()); err != nil {
