@@ -2,19 +2,30 @@ package handlers_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/patienthub/patienthub/assets"
 	"github.com/patienthub/patienthub/store"
 )
 
 // BenchmarkAppointmentsPage measures the signed-in appointments page against a static asset
-// served by the same server (go test -bench Page ./handlers/).
+// served by the same server (go test -bench Page ./handlers/), for a patient with ten appointments.
 func BenchmarkAppointmentsPage(b *testing.B) {
 	e := newEnv(b)
-	e.addPatient("Amelia", "Clarke", "+447700900001", "", store.NewDate(1985, 3, 14), "Cardiology")
+	p := e.addPatient("Amelia", "Clarke", "+447700900001", "", store.NewDate(1985, 3, 14), "Cardiology")
+	// Ten appointments in all, five upcoming and five past, like the patient make bench signs in as.
+	for i, days := range []int{10, 24, 45, 90, -7, -40, -120, -250, -400} {
+		start := e.clock.Now().AddDate(0, 0, days)
+		a := store.Appointment{PatientID: p.ID, ExternalID: fmt.Sprintf("PAS-B%d", i), Clinic: "Eye clinic",
+			StartsAt: start, EndsAt: start.Add(20 * time.Minute)}
+		if err := e.st.CreateAppointment(context.Background(), &a); err != nil {
+			b.Fatal(err)
+		}
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go e.svc.RunAuditWriter(ctx) // as serve does

@@ -11,6 +11,15 @@ const appointmentColumns = `a.id, a.patient_id, a.external_id, a.clinic, a.speci
 	a.responded_at, a.status_changed_at, a.created_at, a.updated_at,
 	s.name AS site_name, s.address AS site_address, s.postcode AS site_postcode`
 
+// listColumns are what a list of appointments shows, in the order AppointmentsSince scans them.
+const listColumns = `a.id, a.patient_id, a.clinic, a.site_id, a.starts_at, a.ends_at, a.kind, a.video_link, a.status,
+	a.previous_appointment_id, a.sequence, a.status_changed_at, a.updated_at, s.name, s.address`
+
+var listTimes = []string{"a.starts_at", "a.ends_at", "a.status_changed_at", "a.updated_at"}
+
+const sinceFrom = ` FROM appointments a LEFT JOIN sites s ON s.id = a.site_id
+	WHERE a.patient_id = ? AND a.ends_at >= ? ORDER BY a.starts_at, a.id`
+
 var (
 	qCreateAppointment = q(`INSERT INTO appointments (patient_id, external_id, clinic, specialty, clinician, site_id,
 		starts_at, ends_at, kind, video_link, status, bring, instructions, previous_appointment_id, sequence,
@@ -19,11 +28,8 @@ var (
 	qAppointment = q(`SELECT ` + appointmentColumns + ` FROM appointments a LEFT JOIN sites s ON s.id = a.site_id WHERE a.id = ?`)
 	qUpcoming    = q(`SELECT ` + appointmentColumns + ` FROM appointments a LEFT JOIN sites s ON s.id = a.site_id
 		WHERE a.patient_id = ? AND a.ends_at >= ? ORDER BY a.starts_at, a.id`)
-	qSince = q(`SELECT a.id, a.patient_id, a.clinic, a.site_id, a.starts_at, a.ends_at, a.kind, a.video_link, a.status,
-		a.previous_appointment_id, a.sequence, a.status_changed_at, a.updated_at, s.name AS site_name, s.address AS site_address
-		FROM appointments a LEFT JOIN sites s ON s.id = a.site_id
-		WHERE a.patient_id = ? AND a.ends_at >= ? ORDER BY a.starts_at, a.id`)
-	qPast = q(`SELECT ` + appointmentColumns + ` FROM appointments a LEFT JOIN sites s ON s.id = a.site_id
+	qSince = qd(`SELECT `+listColumns+sinceFrom, `SELECT `+liteTimes(listColumns, listTimes...)+sinceFrom)
+	qPast  = q(`SELECT ` + appointmentColumns + ` FROM appointments a LEFT JOIN sites s ON s.id = a.site_id
 		WHERE a.patient_id = ? AND a.ends_at < ? AND a.ends_at >= ? ORDER BY a.starts_at DESC, a.id DESC`)
 	qAppointmentResponse = q(`UPDATE appointments SET status = ?, sequence = sequence + 1, responded_at = ?,
 		status_changed_at = ?, updated_at = ? WHERE id = ? AND status = ? AND sequence = ?`)
@@ -77,8 +83,22 @@ func (q Queries) UpcomingAppointments(ctx context.Context, patientID int64, now 
 // the appointments page's upcoming and recent past in one query. Only what a list shows is read
 // (no what-to-bring, instructions, clinician or PAS id): it is the busiest query.
 func (q Queries) AppointmentsSince(ctx context.Context, patientID int64, since time.Time) ([]Appointment, error) {
-	var as []Appointment
-	if err := q.sel(ctx, &as, qSince, patientID, since.UTC()); err != nil {
+	rows, err := q.stmt(ctx, qSince).QueryContext(ctx, patientID, since.UTC())
+	if err != nil {
+		return nil, fmt.Errorf("store: appointments of %d: %w", patientID, err)
+	}
+	defer rows.Close()
+	as := make([]Appointment, 0, 8)
+	for rows.Next() {
+		as = append(as, Appointment{})
+		a := &as[len(as)-1]
+		if err := rows.Scan(&a.ID, &a.PatientID, &a.Clinic, &a.SiteID, (*scanTime)(&a.StartsAt), (*scanTime)(&a.EndsAt),
+			&a.Kind, &a.VideoLink, &a.Status, &a.PreviousAppointmentID, &a.Sequence, (*scanNullTime)(&a.StatusChangedAt),
+			(*scanTime)(&a.UpdatedAt), &a.SiteName, &a.SiteAddress); err != nil {
+			return nil, fmt.Errorf("store: appointments of %d: %w", patientID, err)
+		}
+	}
+	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store: appointments of %d: %w", patientID, err)
 	}
 	return as, nil

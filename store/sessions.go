@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 )
 
@@ -22,13 +21,25 @@ type Session struct {
 	ExpiresAt  time.Time     `db:"expires_at"`
 }
 
+// sessionPatientColumns are a session's and its patient's columns, in the order SessionWithPatient
+// scans them.
+const sessionPatientColumns = `s.id, s.kind, s.patient_id, s.staff_id, s.data, s.created_at, s.last_seen_at, s.expires_at,
+	p.id, p.hospital_number, p.nhs_number, p.given_name, p.family_name, p.date_of_birth, p.address, p.postcode,
+	p.mobile, p.email, p.preferred_channel, p.opted_out_at, p.discreet, p.verification_code, p.language,
+	p.created_at, p.updated_at`
+
+var sessionPatientTimes = []string{"s.created_at", "s.last_seen_at", "s.expires_at", "p.date_of_birth",
+	"p.opted_out_at", "p.created_at", "p.updated_at"}
+
+const sessionPatientFrom = ` FROM sessions s JOIN patients p ON p.id = s.patient_id WHERE s.id = ?`
+
 var (
 	qCreateSession = q(`INSERT INTO sessions (id, kind, patient_id, staff_id, data, created_at, last_seen_at, expires_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
 	qSession        = q(`SELECT id, kind, patient_id, staff_id, data, created_at, last_seen_at, expires_at FROM sessions WHERE id = ?`)
 	qUpdateSession  = q(`UPDATE sessions SET patient_id = ?, staff_id = ?, data = ?, last_seen_at = ?, expires_at = ? WHERE id = ?`)
-	qSessionPatient = q(`SELECT s.id, s.kind, s.patient_id, s.staff_id, s.data, s.created_at, s.last_seen_at, s.expires_at, ` +
-		prefixed("p", patientColumns) + ` FROM sessions s JOIN patients p ON p.id = s.patient_id WHERE s.id = ?`)
+	qSessionPatient = qd(`SELECT `+sessionPatientColumns+sessionPatientFrom,
+		`SELECT `+liteTimes(sessionPatientColumns, sessionPatientTimes...)+sessionPatientFrom)
 	qDeleteSession         = q(`DELETE FROM sessions WHERE id = ?`)
 	qDeleteExpiredSessions = q(`DELETE FROM sessions WHERE expires_at < ?`)
 )
@@ -54,33 +65,21 @@ func (q Queries) Session(ctx context.Context, id string) (Session, error) {
 // SessionWithPatient returns a session and, when it is a signed-in patient's, the patient's record,
 // in one query for the busiest path (every page a patient opens).
 func (q Queries) SessionWithPatient(ctx context.Context, id string) (Session, *Patient, error) {
-	var row struct {
-		Session
-		Patient Patient `db:"p"`
-	}
-	err := q.get(ctx, &row, qSessionPatient, id)
+	var s Session
+	var p Patient
+	err := q.stmt(ctx, qSessionPatient).QueryRowContext(ctx, id).Scan(&s.ID, &s.Kind, &s.PatientID, &s.StaffID, &s.Data,
+		(*scanTime)(&s.CreatedAt), (*scanTime)(&s.LastSeenAt), (*scanTime)(&s.ExpiresAt),
+		&p.ID, &p.HospitalNumber, &p.NHSNumber, &p.GivenName, &p.FamilyName, &p.DateOfBirth, &p.Address, &p.Postcode,
+		&p.Mobile, &p.Email, &p.PreferredChannel, (*scanNullTime)(&p.OptedOutAt), &p.Discreet, &p.VerificationCode,
+		&p.Language, (*scanTime)(&p.CreatedAt), (*scanTime)(&p.UpdatedAt))
 	if err == nil {
-		return row.Session, &row.Patient, nil
+		return s, &p, nil
 	}
 	if !errors.Is(err, sql.ErrNoRows) {
 		return Session{}, nil, fmt.Errorf("store: session: %w", err)
 	}
 	sess, err := q.Session(ctx, id)
 	return sess, nil, err
-}
-
-// prefixed turns "a, b" into `t.a AS "t.a", t.b AS "t.b"`, for scanning a joined table into a
-// struct field tagged db:"t".
-func prefixed(table, columns string) string {
-	var b strings.Builder
-	for i, col := range strings.Split(columns, ",") {
-		col = strings.TrimSpace(col)
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		fmt.Fprintf(&b, `%s.%s AS "%s.%s"`, table, col, table, col)
-	}
-	return b.String()
 }
 
 // UpdateSession saves a session's owner, data and times.

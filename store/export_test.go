@@ -1,0 +1,4 @@
+package store
+
+// ParseStoredTime is parseStoredTime, for the tests.
+var ParseStoredTime = parseStoredTime
