@@ -2,6 +2,7 @@ package hub
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"slices"
@@ -38,41 +39,55 @@ func (s *Service) AppointmentsFor(ctx context.Context, patientID int64, by Actor
 	if err != nil {
 		return PatientAppointments{}, err
 	}
-	// Upcoming soonest first, then the past latest first.
-	var up, past []store.Appointment
-	for _, a := range all {
+	// A moved appointment and the one that replaced it are usually both in the list. Rebooks are
+	// few, so they are looked up by scanning the list, and only when the list has any.
+	nPast, rebooks := 0, false
+	for i := range all {
+		if all[i].EndsAt.Before(now) {
+			nPast++
+		}
+		rebooks = rebooks || all[i].PreviousAppointmentID.Valid
+	}
+	up, past := make([]AppointmentItem, 0, len(all)-nPast), make([]AppointmentItem, 0, nPast)
+	for i := range all {
+		a := &all[i]
+		var movedTo, replaces *store.Appointment
+		if rebooks {
+			movedTo, replaces = replacementIn(all, a.ID), appointmentIn(all, a.PreviousAppointmentID)
+		}
+		it := itemOf(*a, movedTo, replaces, now)
 		if a.EndsAt.Before(now) {
-			past = append(past, a)
+			past = append(past, it)
 		} else {
-			up = append(up, a)
+			up = append(up, it)
 		}
 	}
+	// Upcoming soonest first, then the past latest first.
 	slices.Reverse(past)
-	// A moved appointment and the one that replaced it are usually both in the lists.
-	byID := make(map[int64]*store.Appointment, len(up)+len(past))
-	for _, list := range [][]store.Appointment{up, past} {
-		for i := range list {
-			byID[list[i].ID] = &list[i]
-		}
-	}
-	movedTo := make(map[int64]*store.Appointment)
-	for _, a := range byID {
-		if a.PreviousAppointmentID.Valid {
-			movedTo[a.PreviousAppointmentID.Int64] = a
-		}
-	}
-	items := func(list []store.Appointment) []AppointmentItem {
-		out := make([]AppointmentItem, len(list))
-		for i, a := range list {
-			out[i] = itemOf(a, movedTo[a.ID], nil, now)
-			if a.PreviousAppointmentID.Valid {
-				out[i].Replaces = byID[a.PreviousAppointmentID.Int64]
-			}
-		}
-		return out
-	}
 	s.audit(ctx, by.event("appointments.view", patientID, "appointments", strconv.Itoa(len(up))+" upcoming"))
-	return PatientAppointments{Upcoming: items(up), Past: items(past)}, nil
+	return PatientAppointments{Upcoming: up, Past: past}, nil
+}
+
+// replacementIn returns the appointment in list that was rebooked from appointment id, the newest
+// if there are several, or nil.
+func replacementIn(list []store.Appointment, id int64) *store.Appointment {
+	var found *store.Appointment
+	for i := range list {
+		if list[i].PreviousAppointmentID.Valid && list[i].PreviousAppointmentID.Int64 == id && (found == nil || list[i].ID > found.ID) {
+			found = &list[i]
+		}
+	}
+	return found
+}
+
+// appointmentIn returns the appointment in list with the given id, or nil.
+func appointmentIn(list []store.Appointment, id sql.NullInt64) *store.Appointment {
+	for i := range list {
+		if id.Valid && list[i].ID == id.Int64 {
+			return &list[i]
+		}
+	}
+	return nil
 }
 
 // itemOf describes one appointment as the patient sees it at now.

@@ -88,7 +88,7 @@ func (q Queries) AppointmentsSince(ctx context.Context, patientID int64, since t
 		return nil, fmt.Errorf("store: appointments of %d: %w", patientID, err)
 	}
 	defer rows.Close()
-	as := make([]Appointment, 0, 8)
+	as := make([]Appointment, 0, 16)
 	for rows.Next() {
 		as = append(as, Appointment{})
 		a := &as[len(as)-1]
