@@ -79,7 +79,7 @@ type AppointmentPage struct {
 
 func (s *Server) appointments(c echo.Context) error {
 	p := currentPatient(c)
-	list, err := s.Hub.AppointmentsFor(c.Request().Context(), p.ID, s.actor(c))
+	list, err := s.Hub.AppointmentsFor(c.Request().Context(), p, s.actor(c))
 	if err != nil {
 		return err
 	}

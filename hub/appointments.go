@@ -32,12 +32,18 @@ type PatientAppointments struct {
 }
 
 // AppointmentsFor returns a patient's upcoming appointments and those of the last 24 months,
-// and records the view in the audit trail.
-func (s *Service) AppointmentsFor(ctx context.Context, patientID int64, by Actor) (PatientAppointments, error) {
+// and records the view in the audit trail. p must have been read in this request: its
+// AppointmentsVersion says which kept list is new enough.
+func (s *Service) AppointmentsFor(ctx context.Context, p store.Patient, by Actor) (PatientAppointments, error) {
 	now := s.now()
-	all, err := s.Store.AppointmentsSince(ctx, patientID, now.AddDate(0, -pastMonthsShown, 0))
-	if err != nil {
-		return PatientAppointments{}, err
+	patientID, since := p.ID, now.AddDate(0, -pastMonthsShown, 0)
+	all, ok := s.lists.get(patientID, p.AppointmentsVersion, since)
+	if !ok {
+		var err error
+		if all, err = s.Store.AppointmentsSince(ctx, patientID, since); err != nil {
+			return PatientAppointments{}, err
+		}
+		s.lists.put(patientID, p.AppointmentsVersion, since, all)
 	}
 	// A moved appointment and the one that replaced it are usually both in the list. Rebooks are
 	// few, so they are looked up by scanning the list, and only when the list has any.

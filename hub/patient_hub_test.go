@@ -54,6 +54,16 @@ func newPatientHubFixture(t *testing.T, st *store.Store) *patientHubFixture {
 	return f
 }
 
+// fresh reads a patient again, as every request does with its session.
+func (f *patientHubFixture) fresh(t *testing.T, id int64) store.Patient {
+	t.Helper()
+	p, err := f.st.Patient(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
 func (f *patientHubFixture) audits(t *testing.T, action string) []store.AuditEvent {
 	t.Helper()
 	es, err := f.st.AuditByAction(context.Background(), action)
@@ -220,7 +230,7 @@ func TestAppointmentsForShowsMovedAppointments(t *testing.T) {
 		if err := st.CreateAppointment(ctx, &next); err != nil {
 			t.Fatal(err)
 		}
-		list, err := f.svc.AppointmentsFor(ctx, f.me.ID, f.by)
+		list, err := f.svc.AppointmentsFor(ctx, f.fresh(t, f.me.ID), f.by)
 		if err != nil || len(list.Upcoming) != 3 {
 			t.Fatalf("%v %+v", err, list)
 		}

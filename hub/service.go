@@ -24,6 +24,7 @@ type Service struct {
 	secret []byte
 	sends  sync.WaitGroup
 	views  auditBuffer
+	lists  listCache
 
 	unknownStaff unknownStaffNames
 }

@@ -7,7 +7,8 @@ import (
 )
 
 const patientColumns = `id, hospital_number, nhs_number, given_name, family_name, date_of_birth, address, postcode,
-	mobile, email, preferred_channel, opted_out_at, discreet, verification_code, language, created_at, updated_at`
+	mobile, email, preferred_channel, opted_out_at, discreet, verification_code, language, created_at, updated_at,
+	appointments_version`
 
 var (
 	qCreatePatient = q(`INSERT INTO patients (hospital_number, nhs_number, given_name, family_name, date_of_birth,

@@ -26,7 +26,7 @@ type Session struct {
 const sessionPatientColumns = `s.id, s.kind, s.patient_id, s.staff_id, s.data, s.created_at, s.last_seen_at, s.expires_at,
 	p.id, p.hospital_number, p.nhs_number, p.given_name, p.family_name, p.date_of_birth, p.address, p.postcode,
 	p.mobile, p.email, p.preferred_channel, p.opted_out_at, p.discreet, p.verification_code, p.language,
-	p.created_at, p.updated_at`
+	p.created_at, p.updated_at, p.appointments_version`
 
 var sessionPatientTimes = []string{"s.created_at", "s.last_seen_at", "s.expires_at", "p.date_of_birth",
 	"p.opted_out_at", "p.created_at", "p.updated_at"}
@@ -71,7 +71,7 @@ func (q Queries) SessionWithPatient(ctx context.Context, id string) (Session, *P
 		(*scanTime)(&s.CreatedAt), (*scanTime)(&s.LastSeenAt), (*scanTime)(&s.ExpiresAt),
 		&p.ID, &p.HospitalNumber, &p.NHSNumber, &p.GivenName, &p.FamilyName, &p.DateOfBirth, &p.Address, &p.Postcode,
 		&p.Mobile, &p.Email, &p.PreferredChannel, (*scanNullTime)(&p.OptedOutAt), &p.Discreet, &p.VerificationCode,
-		&p.Language, (*scanTime)(&p.CreatedAt), (*scanTime)(&p.UpdatedAt))
+		&p.Language, (*scanTime)(&p.CreatedAt), (*scanTime)(&p.UpdatedAt), &p.AppointmentsVersion)
 	if err == nil {
 		return s, &p, nil
 	}

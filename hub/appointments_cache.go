@@ -1,0 +1,70 @@
+package hub
+
+import (
+	"sync"
+	"time"
+
+	"github.com/patienthub/patienthub/store"
+)
+
+// listCacheSize is how many patients' appointment lists a server keeps; a list is a few KB.
+const listCacheSize = 4096
+
+// listCache keeps recently read appointment lists under their patient's appointments_version,
+// which the database changes in the same transaction as anything a list shows. A list read after
+// the version was read is at least that new, so a list kept under the version a request reads
+// (with the session, on every page) is never out of date, on this server or after a change made
+// by another one.
+type listCache struct {
+	mu      sync.Mutex
+	entries map[int64]listEntry
+}
+
+type listEntry struct {
+	version int64
+	since   time.Time           // the list holds every appointment that ends at or after since
+	list    []store.Appointment // shared: never changed once kept
+}
+
+// get returns the patient's appointments that end at or after since, if they are kept under
+// version. The slice may be shared: callers must not change it.
+func (c *listCache) get(patientID, version int64, since time.Time) ([]store.Appointment, bool) {
+	c.mu.Lock()
+	e, ok := c.entries[patientID]
+	c.mu.Unlock()
+	if !ok || e.version != version || since.Before(e.since) {
+		return nil, false
+	}
+	// Time moves on: leave out what has dropped out of the window since the list was read.
+	for i := range e.list {
+		if e.list[i].EndsAt.Before(since) {
+			kept := make([]store.Appointment, 0, len(e.list))
+			for _, a := range e.list {
+				if !a.EndsAt.Before(since) {
+					kept = append(kept, a)
+				}
+			}
+			return kept, true
+		}
+	}
+	return e.list, true
+}
+
+// put keeps a list read at version or later. An older version never replaces a newer one.
+func (c *listCache) put(patientID, version int64, since time.Time, list []store.Appointment) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e, ok := c.entries[patientID]; ok && e.version > version {
+		return
+	}
+	if c.entries == nil {
+		c.entries = make(map[int64]listEntry)
+	}
+	if _, ok := c.entries[patientID]; !ok && len(c.entries) >= listCacheSize {
+		for id := range c.entries { // any one: the map's order is random enough
+			delete(c.entries, id)
+			break
+		}
+	}
+	c.entries[patientID] = listEntry{version: version, since: since, list: list}
+}
