@@ -7,8 +7,9 @@ import (
 	"github.com/patienthub/patienthub/store"
 )
 
-// listCacheSize is how many patients' appointment lists a server keeps; a list is a few KB.
-const listCacheSize = 4096
+// listCacheRows is how many appointments a server keeps in all (about 0.5 KB each), whatever
+// the number of patients they belong to.
+const listCacheRows = 50000
 
 // listCache keeps recently read appointment lists under their patient's appointments_version,
 // which the database changes in the same transaction as anything a list shows. A list read after
@@ -18,6 +19,7 @@ const listCacheSize = 4096
 type listCache struct {
 	mu      sync.Mutex
 	entries map[int64]listEntry
+	rows    int // appointments kept, over every entry
 }
 
 type listEntry struct {
@@ -50,21 +52,31 @@ func (c *listCache) get(patientID, version int64, since time.Time) ([]store.Appo
 	return e.list, true
 }
 
-// put keeps a list read at version or later. An older version never replaces a newer one.
+// put keeps a list read at version or later. An older version never replaces a newer one; to
+// make room, other patients' lists are let go.
 func (c *listCache) put(patientID, version int64, since time.Time, list []store.Appointment) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if e, ok := c.entries[patientID]; ok && e.version > version {
+	if len(list) > listCacheRows/10 {
 		return
 	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	if c.entries == nil {
 		c.entries = make(map[int64]listEntry)
 	}
-	if _, ok := c.entries[patientID]; !ok && len(c.entries) >= listCacheSize {
-		for id := range c.entries { // any one: the map's order is random enough
-			delete(c.entries, id)
+	if e, ok := c.entries[patientID]; ok {
+		if e.version > version {
+			return
+		}
+		c.rows -= len(e.list)
+		delete(c.entries, patientID)
+	}
+	for id, e := range c.entries { // any: the map's order is random enough
+		if c.rows+len(list) <= listCacheRows {
 			break
 		}
+		c.rows -= len(e.list)
+		delete(c.entries, id)
 	}
 	c.entries[patientID] = listEntry{version: version, since: since, list: list}
+	c.rows += len(list)
 }

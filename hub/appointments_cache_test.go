@@ -69,3 +69,36 @@ func TestAppointmentListsKeptPerServerFollowChanges(t *testing.T) {
 		want(f.svc, "Later Not confirmed yet")
 	})
 }
+
+func TestListCacheStaysWithinItsRows(t *testing.T) {
+	var c listCache
+	since := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	list := make([]store.Appointment, 1000)
+	for i := range list {
+		list[i].EndsAt = since.AddDate(1, 0, 0)
+	}
+	for id := range int64(200) {
+		c.put(id, 1, since, list)
+	}
+	if c.rows > listCacheRows || c.rows != 1000*len(c.entries) {
+		t.Fatalf("%d rows kept in %d entries", c.rows, len(c.entries))
+	}
+	if _, ok := c.get(199, 1, since); !ok {
+		t.Error("the newest list was let go")
+	}
+	c.put(199, 2, since, list[:10])
+	c.put(199, 1, since, list)
+	if got, ok := c.get(199, 2, since); !ok || len(got) != 10 {
+		t.Error("an older version replaced a newer one")
+	}
+	if _, ok := c.get(199, 1, since); ok {
+		t.Error("a list was found under a version it is not kept under")
+	}
+	if _, ok := c.get(199, 2, since.Add(-time.Hour)); ok {
+		t.Error("a list was used for a wider window than it was read for")
+	}
+	c.put(7, 1, since, make([]store.Appointment, listCacheRows))
+	if _, ok := c.get(7, 1, since); ok {
+		t.Error("a list too long to keep was kept")
+	}
+}

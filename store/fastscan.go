@@ -75,7 +75,8 @@ func storedTime(src any) (time.Time, bool, error) {
 }
 
 // storedLayouts are the forms a timestamp can take in SQLite: what the driver writes
-// ("2006-01-02 15:04:05.999999999-07:00") and what SQLite's CURRENT_TIMESTAMP writes.
+// ("2006-01-02 15:04:05.999999999-07:00"), what SQLite's CURRENT_TIMESTAMP writes, and the
+// other forms the driver itself reads.
 var storedLayouts = []string{
 	"2006-01-02 15:04:05.999999999-07:00",
 	"2006-01-02T15:04:05.999999999-07:00",
@@ -86,6 +87,7 @@ var storedLayouts = []string{
 	"2006-01-02 15:04",
 	"2006-01-02T15:04",
 	"2006-01-02",
+	"2006-01-02 15:04:05.999999999 -0700 MST", // time.Time's String form
 }
 
 // parseStoredTime reads a timestamp stored as text, in UTC. The common form
