@@ -2,7 +2,6 @@ package hub
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"slices"
@@ -19,10 +18,12 @@ const pastMonthsShown = 24
 // may do with it now, and the rebook chain around it.
 type AppointmentItem struct {
 	store.Appointment
-	State    State
-	Actions  Actions
-	MovedTo  *store.Appointment // the appointment that replaced this one, when it was moved
-	Replaces *store.Appointment // the appointment this one replaced
+	State   State
+	Actions Actions
+	// The appointment that replaced this one, when it was moved, and the one this one replaced.
+	// Both may point into a list the server keeps for other requests: read them, never change them.
+	MovedTo  *store.Appointment
+	Replaces *store.Appointment
 }
 
 // PatientAppointments is what the appointments page shows.
@@ -45,23 +46,36 @@ func (s *Service) AppointmentsFor(ctx context.Context, p store.Patient, by Actor
 		}
 		s.lists.put(patientID, p.AppointmentsVersion, since, all)
 	}
-	// A moved appointment and the one that replaced it are usually both in the list. Rebooks are
-	// few, so they are looked up by scanning the list, and only when the list has any.
-	nPast, rebooks := 0, false
+	// A moved appointment and the one that replaced it are usually both in the list; the lookups
+	// are built only when the list has a rebook.
+	nPast := 0
+	var byID, movedTo map[int64]*store.Appointment
 	for i := range all {
 		if all[i].EndsAt.Before(now) {
 			nPast++
 		}
-		rebooks = rebooks || all[i].PreviousAppointmentID.Valid
+		if prev := all[i].PreviousAppointmentID; prev.Valid {
+			if byID == nil {
+				byID, movedTo = make(map[int64]*store.Appointment, len(all)), make(map[int64]*store.Appointment)
+			}
+			if m := movedTo[prev.Int64]; m == nil || all[i].ID > m.ID { // the newest, as AppointmentReplacing
+				movedTo[prev.Int64] = &all[i]
+			}
+		}
+	}
+	if byID != nil {
+		for i := range all {
+			byID[all[i].ID] = &all[i]
+		}
 	}
 	up, past := make([]AppointmentItem, 0, len(all)-nPast), make([]AppointmentItem, 0, nPast)
 	for i := range all {
 		a := &all[i]
-		var movedTo, replaces *store.Appointment
-		if rebooks {
-			movedTo, replaces = replacementIn(all, a.ID), appointmentIn(all, a.PreviousAppointmentID)
+		var replaces *store.Appointment
+		if a.PreviousAppointmentID.Valid {
+			replaces = byID[a.PreviousAppointmentID.Int64]
 		}
-		it := itemOf(*a, movedTo, replaces, now)
+		it := itemOf(*a, movedTo[a.ID], replaces, now)
 		if a.EndsAt.Before(now) {
 			past = append(past, it)
 		} else {
@@ -72,28 +86,6 @@ func (s *Service) AppointmentsFor(ctx context.Context, p store.Patient, by Actor
 	slices.Reverse(past)
 	s.audit(ctx, by.event("appointments.view", patientID, "appointments", strconv.Itoa(len(up))+" upcoming"))
 	return PatientAppointments{Upcoming: up, Past: past}, nil
-}
-
-// replacementIn returns the appointment in list that was rebooked from appointment id, the newest
-// if there are several, or nil.
-func replacementIn(list []store.Appointment, id int64) *store.Appointment {
-	var found *store.Appointment
-	for i := range list {
-		if list[i].PreviousAppointmentID.Valid && list[i].PreviousAppointmentID.Int64 == id && (found == nil || list[i].ID > found.ID) {
-			found = &list[i]
-		}
-	}
-	return found
-}
-
-// appointmentIn returns the appointment in list with the given id, or nil.
-func appointmentIn(list []store.Appointment, id sql.NullInt64) *store.Appointment {
-	for i := range list {
-		if id.Valid && list[i].ID == id.Int64 {
-			return &list[i]
-		}
-	}
-	return nil
 }
 
 // itemOf describes one appointment as the patient sees it at now.

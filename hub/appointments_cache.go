@@ -15,7 +15,7 @@ const listCacheRows = 50000
 // which the database changes in the same transaction as anything a list shows. A list read after
 // the version was read is at least that new, so a list kept under the version a request reads
 // (with the session, on every page) is never out of date, on this server or after a change made
-// by another one.
+// by another one. A list is used only under exactly the version it was kept under.
 type listCache struct {
 	mu      sync.Mutex
 	entries map[int64]listEntry
@@ -52,8 +52,9 @@ func (c *listCache) get(patientID, version int64, since time.Time) ([]store.Appo
 	return e.list, true
 }
 
-// put keeps a list read at version or later. An older version never replaces a newer one; to
-// make room, other patients' lists are let go.
+// put keeps a list read at version or later, in place of the patient's previous one; to make
+// room, other patients' lists are let go. Versions are random, not ordered: a slow request may
+// put back a list of an older version, which only costs the next request a read.
 func (c *listCache) put(patientID, version int64, since time.Time, list []store.Appointment) {
 	if len(list) > listCacheRows/10 {
 		return
@@ -64,9 +65,6 @@ func (c *listCache) put(patientID, version int64, since time.Time, list []store.
 		c.entries = make(map[int64]listEntry)
 	}
 	if e, ok := c.entries[patientID]; ok {
-		if e.version > version {
-			return
-		}
 		c.rows -= len(e.list)
 		delete(c.entries, patientID)
 	}

@@ -66,11 +66,23 @@ func TestAppointmentsVersionFollowsEveryChange(t *testing.T) {
 			t.Fatalf("status: %v %v", ok, err)
 		}
 		changed("staff cancelling")
+		site.Phone, site.Directions = "0113 392 4000", "Park on Chapeltown Road."
+		if err := s.UpdateSite(ctx, site, now); err != nil {
+			t.Fatal(err)
+		}
+		if v := version(p.ID); v != last {
+			t.Errorf("a change to what no list shows (the site's phone) changed the version")
+		}
 		site.Name = "Chapel Allerton Hospital, Leeds"
 		if err := s.UpdateSite(ctx, site, now); err != nil {
 			t.Fatal(err)
 		}
 		changed("renaming the site")
+		site.Address = "Chapeltown Road, Leeds LS7"
+		if err := s.UpdateSite(ctx, site, now); err != nil {
+			t.Fatal(err)
+		}
+		changed("the site moving")
 
 		old := store.Appointment{PatientID: p.ID, ExternalID: "AV-OLD", Clinic: "Hand clinic", StartsAt: now.AddDate(-3, 0, 0),
 			EndsAt: now.AddDate(-3, 0, 0).Add(time.Hour)}

@@ -35,8 +35,9 @@ type Patient struct {
 	Language         string         `db:"language"`
 	CreatedAt        time.Time      `db:"created_at"`
 	UpdatedAt        time.Time      `db:"updated_at"`
-	// AppointmentsVersion changes whenever anything the patient's appointment list shows changes
-	// (the database's triggers keep it); a list read after it was read is at least that new.
+	// AppointmentsVersion takes a new random value whenever anything the patient's appointment
+	// list shows changes (the database's triggers draw it); a list read after it was read is at
+	// least that new.
 	AppointmentsVersion int64 `db:"appointments_version"`
 }
 
