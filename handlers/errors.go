@@ -3,6 +3,7 @@ package handlers
 import (
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -48,7 +49,11 @@ func (s *Server) handleError(err error, c echo.Context) {
 		c.NoContent(status)
 		return
 	}
-	data := views.ErrorPage{Page: s.base(c, heading), Heading: heading, Message: message}
+	data := views.ErrorPage{Page: s.base(c, heading), Heading: heading, Message: message,
+		HomeURL: "/", HomeText: "Go to the Patient Hub home page"}
+	if path := c.Request().URL.Path; path == "/staff" || strings.HasPrefix(path, "/staff/") {
+		staffError(c, &data, status)
+	}
 	if isHTMX(c) {
 		// Show the message in place of the page's main content.
 		c.Response().Header().Set("HX-Retarget", "#maincontent")
@@ -57,5 +62,21 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if rerr := s.render(c, status, "error", data); rerr != nil {
 		s.Log.Error("rendering the error page", "err", rerr)
 		c.String(status, heading+". "+message)
+	}
+}
+
+// staffError words an error page for the staff console: staff can act on what went wrong, and
+// the reference finds the request in the server's log.
+func staffError(c echo.Context, data *views.ErrorPage, status int) {
+	data.HomeURL, data.HomeText = "/staff", "Go to the staff console"
+	if st, ok := currentStaff(c); ok {
+		data.PersonName, data.StaffName = "", st.Name
+	}
+	switch status {
+	case http.StatusInternalServerError:
+		data.Message = "Try again. If it keeps happening, tell your system administrator and give them this reference: " +
+			c.Response().Header().Get(echo.HeaderXRequestID) + "."
+	case http.StatusNotFound:
+		data.Message = "The page or record may have been removed, or the web address is wrong. Search for the patient again from the staff console."
 	}
 }

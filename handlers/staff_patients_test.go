@@ -88,8 +88,15 @@ func TestPatientRecordShowsEverythingAndIsAudited(t *testing.T) {
 	if !hasString(e.auditActions(p.ID), "staff.letter.open") {
 		t.Error("opening a letter is not audited")
 	}
-	if r := b.get("/staff/patients/999999"); r.status != http.StatusNotFound {
+	r = b.get("/staff/patients/999999")
+	if r.status != http.StatusNotFound {
 		t.Errorf("missing record: %d", r.status)
+	}
+	// The console's own words, and the way back to the console rather than the patients' home.
+	mustContain(t, r, "Search for the patient again")
+	mustContain(t, r, `href="/staff"`)
+	if strings.Contains(r.body, "Patient Hub home page") {
+		t.Error("a console error page sends staff to the patients' home page")
 	}
 }
 

@@ -38,8 +38,10 @@ type Page struct {
 // ErrorPage is the data for pages/error.html, used for 404 and 500 pages.
 type ErrorPage struct {
 	Page
-	Heading string
-	Message string
+	Heading  string
+	Message  string
+	HomeURL  string // where the page's one link goes: the hub's home page or the staff console
+	HomeText string
 }
 
 // SummaryRow is one row of the summary_list partial; Href adds a "Change"
